@@ -1,0 +1,1 @@
+"""The HTTP side of a node: JSON conventions, serializers, viewsets, routes and error answers."""

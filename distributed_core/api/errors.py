@@ -1,0 +1,50 @@
+"""JSON answers for errors Django raises outside DRF views (unknown URLs, crashes).
+
+Wired as `handler404`/`handler500` in each node's URLconf and as a middleware, so that even
+with DEBUG on a client of the API never receives an HTML error page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from .exception_handler import server_error_body
+
+__all__ = ["JsonErrorsMiddleware", "not_found", "server_error"]
+
+logger = logging.getLogger("distributed_core")
+
+HTML_PREFIXES = ("/admin", "/static")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return JsonResponse(f"No route for {request.method} {request.path}", status=404, safe=False)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"type": "ServerError", "message": "Internal server error", "path": request.path}, status=500)
+
+
+class JsonErrorsMiddleware:
+    """Answer unknown routes and unhandled errors with JSON, whatever DEBUG says (admin aside)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and "html" in response.get("Content-Type", "")
+            and not request.path.startswith(HTML_PREFIXES)
+        ):
+            return not_found(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith(HTML_PREFIXES):
+            return None
+        logger.exception("Unhandled error on %s", request.path)
+        return JsonResponse(server_error_body(exception, request.path), status=500)

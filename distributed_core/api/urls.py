@@ -1,0 +1,25 @@
+"""The URLconf every node shares: its wire routes, DRF resource routes, admin, OpenAPI."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+__all__ = ["node_urls"]
+
+
+def node_urls(*wire_patterns: list[URLPattern], resources: dict[str, type]) -> list[URLPattern | URLResolver]:
+    """Wire routes first (they are case-insensitive and must win), then the rest."""
+    router = DefaultRouter()
+    for prefix, viewset in resources.items():
+        router.register(prefix, viewset, basename=prefix)
+    patterns: list[URLPattern | URLResolver] = [pattern for group in wire_patterns for pattern in group]
+    patterns += [
+        path("api/", include(router.urls)),
+        path("admin/", admin.site.urls),
+        path("schema/", SpectacularAPIView.as_view(), name="schema"),
+        path("swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
+    ]
+    return patterns

@@ -1,0 +1,119 @@
+"""Viewset bases that expose a Query + Command pair on the wire's action routes.
+
+`EntityViewSet` serves `/api/<entity>/get`, `getFromId/<id>`, `validate`, `save`, `remove`
+(see `routes.ENTITY_ROUTES`) and, through a DRF router, the resource routes with the browsable
+API. Every write goes through the Command; every read through the Query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..commands import EntityCommand
+from ..models import Entity
+from ..queries import EntityQuery
+from .responses import api_response, validation_response
+from .routes import ENTITY_ROUTES, WireRoute
+from .serializers import IdSerializer
+
+__all__ = ["EntityViewSet", "ReadOnlyEntityViewSet"]
+
+
+class ReadOnlyEntityViewSet(viewsets.GenericViewSet):
+    """Reads through a Query: `get`, `getFromId`, and the resource list/retrieve routes."""
+
+    query_class: type[EntityQuery]
+    lookup_value_regex = r"\d+"
+    wire_routes: tuple[WireRoute, ...] = ENTITY_ROUTES[:3]
+
+    def get_query(self) -> EntityQuery:
+        query_class = getattr(self, "query_class", None)
+        if query_class is None:
+            raise TypeError(f"{type(self).__name__} must set `query_class`.")
+        return query_class()
+
+    def get_queryset(self):
+        return self.get_query().get()
+
+    def serialize(self, data: Any) -> Any:
+        if isinstance(data, Entity):
+            return self.get_serializer(data).data
+        if isinstance(data, list) or hasattr(data, "model"):
+            return self.get_serializer(data, many=True).data
+        return data
+
+    # wire actions
+    def get_all(self, request: Request) -> Response:
+        return Response(self.serialize(self.get_query().get()))
+
+    def get_from_id(self, request: Request, id: str) -> Response:
+        return Response(self.serialize(self.get_query().get_by_id(int(id))))
+
+    # resource routes
+    def list(self, request: Request) -> Response:
+        return self.get_all(request)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self.get_from_id(request, pk)
+
+
+class EntityViewSet(ReadOnlyEntityViewSet):
+    """Reads through a Query and writes through a Command, on action and resource routes."""
+
+    command_class: type[EntityCommand]
+    wire_routes = ENTITY_ROUTES
+
+    def get_command(self) -> EntityCommand:
+        command_class = getattr(self, "command_class", None)
+        if command_class is None:
+            raise TypeError(f"{type(self).__name__} must set `command_class`.")
+        return command_class()
+
+    def entity_from_request(self, entity_id: int | None = None) -> Entity:
+        """Build the entity the client sent: the stored one with the sent fields applied, or a new one."""
+        serializer = self.get_serializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        sent_id = fields.pop("id", None)
+        entity_id = entity_id if entity_id is not None else sent_id
+        if entity_id:
+            entity = self.get_query().get_by_id(entity_id)
+        else:
+            entity = self.get_query().get_model()()
+        for name, value in fields.items():
+            setattr(entity, name, value)
+        return entity
+
+    def id_from_request(self) -> int:
+        serializer = IdSerializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data["id"]
+
+    def respond(self, message) -> Response:
+        return api_response(message, self.serialize)
+
+    # wire actions
+    def validate_entity(self, request: Request) -> Response:
+        return validation_response(self.get_command().validate(self.entity_from_request()))
+
+    def save_entity(self, request: Request) -> Response:
+        return self.respond(self.get_command().save(self.entity_from_request()))
+
+    def remove_entity(self, request: Request) -> Response:
+        return self.respond(self.get_command().remove(self.id_from_request()))
+
+    # resource routes
+    def create(self, request: Request) -> Response:
+        entity = self.entity_from_request(entity_id=0)
+        entity.pk = None
+        return self.respond(self.get_command().save(entity))
+
+    def update(self, request: Request, pk: str) -> Response:
+        return self.respond(self.get_command().save(self.entity_from_request(entity_id=int(pk))))
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        return self.respond(self.get_command().remove(int(pk)))

@@ -1,0 +1,50 @@
+"""Typed access to the node's distributed_core settings, with their defaults.
+
+Nodes set these in their Django settings (node_settings.py fills them from the environment):
+    DD_NODE_NAME       "proposals"
+    DD_GATEWAY_ID      the node's gateway id (uuid string)
+    DD_SERVICE_TOKENS  service credentials this node accepts on its gateway and hubs ([] = open)
+    DD_GATEWAYS        {"workflows": {"url": ..., "token": ...}}: remote nodes this node calls
+    DD_GATEWAY_TIMEOUT (connect, read) seconds for gateway calls
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings as django_settings
+
+__all__ = ["dd_settings"]
+
+
+class DistributedSettings:
+    @property
+    def node_name(self) -> str:
+        return getattr(django_settings, "DD_NODE_NAME", "node")
+
+    @property
+    def gateway_id(self) -> str:
+        configured = getattr(django_settings, "DD_GATEWAY_ID", "")
+        return configured or str(uuid.uuid5(uuid.NAMESPACE_URL, f"distributed-design:{self.node_name}"))
+
+    @property
+    def service_tokens(self) -> list[str]:
+        return [token for token in getattr(django_settings, "DD_SERVICE_TOKENS", []) if token]
+
+    @property
+    def gateways(self) -> dict[str, dict[str, Any]]:
+        return getattr(django_settings, "DD_GATEWAYS", {})
+
+    @property
+    def gateway_timeout(self) -> tuple[float, float]:
+        return tuple(getattr(django_settings, "DD_GATEWAY_TIMEOUT", (2.0, 10.0)))
+
+    def gateway(self, name: str) -> dict[str, Any]:
+        try:
+            return self.gateways[name]
+        except KeyError:
+            raise LookupError(f"No gateway named {name!r} in DD_GATEWAYS ({sorted(self.gateways)})") from None
+
+
+dd_settings = DistributedSettings()

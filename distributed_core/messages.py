@@ -1,0 +1,50 @@
+"""The response envelopes of the wire contract.
+
+`ApiMessage` answers a command (`data`, `message`, `error`, `hasData`); `ValidationMessage`
+answers a validation (`messages`, `message`, `isValid`). Both are plain dataclasses: the
+viewsets serialize `data` and the JSON renderer camel-cases the keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+__all__ = ["ApiMessage", "ValidationMessage"]
+
+T = TypeVar("T")
+
+
+@dataclass
+class ApiMessage(Generic[T]):
+    """The answer of a command: the data it produced and a message for the person."""
+
+    data: T | None = None
+    message: str = ""
+    error: bool = False
+
+    @property
+    def has_data(self) -> bool:
+        return self.data is not None
+
+    @classmethod
+    def failure(cls, message: str) -> ApiMessage[T]:
+        return cls(data=None, message=message, error=True)
+
+
+@dataclass
+class ValidationMessage:
+    """The answer of a validation: every broken rule, joined into one message."""
+
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.messages
+
+    @property
+    def message(self) -> str:
+        return "; ".join(self.messages) if self.messages else "Valid"
+
+    def as_wire(self) -> dict[str, Any]:
+        return {"messages": self.messages, "message": self.message, "is_valid": self.is_valid}

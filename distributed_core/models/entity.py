@@ -1,0 +1,45 @@
+"""The Entity: the abstract base of everything a node stores and exchanges.
+
+Every entity has an `id`, its `type` name, a free-text `value` and two timestamps that
+`on_saving()` stamps on every write, so no caller has to remember them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Entity(models.Model):
+    """Abstract base model: `id`, `type`, `value`, `date_created`, `date_modified`."""
+
+    id = models.BigAutoField(primary_key=True)
+    type = models.CharField(max_length=100, editable=False, blank=True)
+    value = models.TextField(max_length=2000, blank=True, default="")
+    date_created = models.DateTimeField(editable=False, null=True, blank=True)
+    date_modified = models.DateTimeField(editable=False, null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    @classmethod
+    def type_name(cls) -> str:
+        """The entity's type name as the wire carries it (`"Proposal"`)."""
+        return cls.__name__
+
+    def on_saving(self) -> None:
+        """Stamp the type name and the dates; called by `save()` before every write."""
+        now = timezone.now()
+        self.type = self.type_name()
+        if self.date_created is None:
+            self.date_created = now
+        self.date_modified = now
+
+    def save(self, *args, **kwargs) -> None:
+        self.on_saving()
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        label = getattr(self, "title", "") or self.value[:40]
+        return f"{self.type_name()} {self.pk}: {label}"

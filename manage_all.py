@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""One entry point for every node of the suite: set-up, migrate, seed, up, test, check.
+
+    python3 manage_all.py up      # set up .venv, migrate, seed, serve every node (Ctrl-C stops)
+    python3 manage_all.py test    # set up .venv, run every node's tests and the cross-node tests
+
+Only the standard library is imported before the virtual environment exists: the first run
+creates `.venv`, installs requirements.txt into it (again whenever the file changes), and
+re-runs itself with the environment's Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+VENV_PYTHON = VENV / "bin" / "python"
+REQUIREMENTS = ROOT / "requirements.txt"
+STAMP = VENV / ".requirements.sha256"
+NODES = json.loads((ROOT / "nodes.json").read_text())
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432"
+
+
+# -- the virtual environment -------------------------------------------------------------------
+
+
+def ensure_environment() -> None:
+    """Create or refresh .venv, then continue inside it (re-exec)."""
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if not VENV_PYTHON.exists():
+        print(f"Creating {VENV.relative_to(ROOT)} ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+        print("Installing requirements.txt into .venv ...", flush=True)
+        pip = [str(VENV_PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)
+        STAMP.write_text(wanted)
+    if Path(sys.prefix).resolve() != VENV.resolve():
+        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+def node_dir(name: str) -> Path:
+    return ROOT / f"{name}_node"
+
+
+def manage(name: str, *args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=node_dir(name), check=True, env=env)
+
+
+# -- subcommands -------------------------------------------------------------------------------
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    for node in NODES:
+        print(f"== migrate {node['name']}", flush=True)
+        manage(node["name"], "migrate", "--noinput", "-v", "0")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    for node in NODES:
+        manage(node["name"], "seed")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    extra = ["--deploy"] if args.deploy else []
+    for node in NODES:
+        print(f"== check {node['name']}", flush=True)
+        manage(node["name"], "check", *extra)
+    return 0
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def server_command(name: str, host: str, port: int, workers: int) -> list[str]:
+    command = [sys.executable, "-m", "uvicorn", f"{name}_project.asgi:application", "--host", host, "--port", str(port)]
+    command += ["--no-access-log", "--lifespan", "off"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    return command
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    taken = [n for n in NODES if port_in_use(args.host, n["port"])]
+    if taken:
+        for node in taken:
+            print(
+                f"Port {node['port']} on {args.host} is taken: the {node['name']} node cannot start there.",
+                file=sys.stderr,
+            )
+        print("Stop whatever uses it (another `manage_all.py up`?) and try again.", file=sys.stderr)
+        return 2
+    cmd_migrate(args)
+    cmd_seed(args)
+    env = dict(os.environ)
+    for node in NODES:
+        env.setdefault(f"{node['name'].upper()}_GATEWAY_URL", f"http://{args.host}:{node['port']}")
+    processes: list[tuple[str, subprocess.Popen]] = []
+    for node in NODES:
+        command = server_command(node["name"], args.host, node["port"], args.workers)
+        processes.append((node["name"], subprocess.Popen(command, cwd=node_dir(node["name"]), env=env)))
+    print()
+    for node in NODES:
+        base = f"http://{args.host}:{node['port']}"
+        print(f"  {node['name']:<10} {base}/api/   swagger: {base}/swagger/   admin: {base}/admin/")
+    print("\nPress Ctrl-C to stop every node.", flush=True)
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    while not stopping:
+        for name, process in processes:
+            if process.poll() is not None:
+                print(f"The {name} node exited with code {process.returncode}; stopping the others.", file=sys.stderr)
+                stopping, code = True, 1
+        time.sleep(0.2)
+    for _, process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for _, process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    print("All nodes stopped.")
+    return code
+
+
+# -- tests -------------------------------------------------------------------------------------
+
+
+def postgres_problem(url: str) -> str | None:
+    """None when PostgreSQL answers at `url`, else why not."""
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{url}/postgres", connect_timeout=3):
+            return None
+    except Exception as error:  # any failure means: no PostgreSQL run
+        return f"PostgreSQL is not reachable at {url}: {str(error).strip().splitlines()[0] if str(error) else error}"
+
+
+def suites() -> list[tuple[str, Path]]:
+    return [(node["name"], node_dir(node["name"])) for node in NODES] + [("cross-node", ROOT / "tests")]
+
+
+def run_suites(label: str, env: dict[str, str], pytest_args: list[str], results: dict) -> None:
+    report_dir = ROOT / "var" / "reports"
+    report_dir.mkdir(parents=True, exist_ok=True)
+    for name, folder in suites():
+        report = report_dir / f"{label}-{name}.xml"
+        report.unlink(missing_ok=True)
+        print(f"\n===== [{label}] {name} =====", flush=True)
+        cwd = folder if name != "cross-node" else ROOT
+        target = [] if name != "cross-node" else ["tests"]
+        command = [sys.executable, "-m", "pytest", *target, f"--junitxml={report}", *pytest_args]
+        code = subprocess.run(command, cwd=cwd, env=env).returncode
+        results[f"{label}/{name}"] = (code, read_report(report))
+
+
+def read_report(report: Path) -> dict[str, int]:
+    import xml.etree.ElementTree as ET
+
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if not report.exists():
+        return counts
+    root = ET.parse(report).getroot()
+    for suite in root.iter("testsuite"):
+        for key in counts:
+            counts[key] += int(suite.get(key, 0))
+    return counts
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    base_env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
+    results: dict[str, tuple[int, dict[str, int]]] = {}
+    problems: list[str] = []
+    if not args.postgres_only:
+        run_suites("sqlite", base_env, args.pytest_args, results)
+    if not args.sqlite_only:
+        url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+        problem = postgres_problem(url)
+        if problem is None:
+            env = {**base_env, "TEST_POSTGRES_URL": url}
+            for node in NODES:
+                env[f"{node['name'].upper()}_DATABASE_URL"] = f"{url}/dd_{node['name']}"
+            run_suites("postgres", env, args.pytest_args, results)
+        elif in_ci:
+            problems.append(f"FAILED: the PostgreSQL run is required in CI. {problem}")
+        else:
+            print(f"\nSKIPPED the PostgreSQL run: {problem}", flush=True)
+    print("\n===== summary =====")
+    passed = failed = skipped = 0
+    for key, (code, counts) in results.items():
+        bad = counts["failures"] + counts["errors"]
+        passed += counts["tests"] - bad - counts["skipped"]
+        failed += bad
+        skipped += counts["skipped"]
+        state = "ok" if code == 0 else f"exit {code}"
+        print(f"  {key:<24} {counts['tests']:>4} tests  {bad} failed  {counts['skipped']} skipped  ({state})")
+        if code != 0 and bad == 0:
+            problems.append(f"FAILED: {key} exited with code {code}")
+    for problem in problems:
+        print(problem)
+    failed += len(problems)
+    print(f"total: {passed} passed, {failed} failed, {skipped} skipped")
+    return 0 if failed == 0 and results else 1
+
+
+# -- command line ------------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="manage_all.py", description=__doc__.split("\n\n")[0])
+    sub = main.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply every node's migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("seed", help="load every node's seed data (idempotent)").set_defaults(func=cmd_seed)
+    check = sub.add_parser("check", help="run Django's system checks on every node")
+    check.add_argument("--deploy", action="store_true", help="include the deployment checks")
+    check.set_defaults(func=cmd_check)
+    up = sub.add_parser("up", help="migrate, seed and serve every node until Ctrl-C")
+    up.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    up.add_argument("--workers", type=int, default=1, help="ASGI worker processes per node (needs REDIS_URL when > 1)")
+    up.set_defaults(func=cmd_up)
+    test = sub.add_parser("test", help="run every node's tests and the cross-node tests, on SQLite then PostgreSQL")
+    only = test.add_mutually_exclusive_group()
+    only.add_argument("--sqlite-only", action="store_true", help="skip the PostgreSQL run")
+    only.add_argument("--postgres-only", action="store_true", help="skip the SQLite run")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest (e.g. -k approve)")
+    test.set_defaults(func=cmd_test)
+    return main
+
+
+def main() -> int:
+    args = parser().parse_args()  # --help works before any set-up
+    ensure_environment()
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Reads of proposals and statuses."""
+
+from __future__ import annotations
+
+from distributed_core.exceptions import NotFound
+from distributed_core.queries import EntityQuery
+
+from .models import Proposal, Status
+
+
+class ProposalQuery(EntityQuery[Proposal]):
+    model = Proposal
+
+    def get_status(self, proposal_id: int) -> Status:
+        proposal = self.get_by_id(proposal_id)
+        status = Status.objects.filter(pk=proposal.status_id).first()
+        if status is None:
+            raise NotFound(f"Proposal {proposal_id} has no status")
+        return status
+
+
+class StatusQuery(EntityQuery[Status]):
+    model = Status

@@ -1,0 +1,13 @@
+from distributed_core.api.serializers import EntitySerializer
+
+from .models import Proposal, Status
+
+
+class ProposalSerializer(EntitySerializer):
+    class Meta(EntitySerializer.Meta):
+        model = Proposal
+
+
+class StatusSerializer(EntitySerializer):
+    class Meta(EntitySerializer.Meta):
+        model = Status

@@ -1,0 +1,33 @@
+"""Reads of packages: every query of the wire contract."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from contracts.workflows import ACTIVE_STATES, COMPLETED_STATES
+from distributed_core.exceptions import NotFound
+from distributed_core.queries import EntityQuery
+
+from .models import Package
+
+
+class PackageQuery(EntityQuery[Package]):
+    model = Package
+
+    def get_active(self) -> QuerySet[Package]:
+        return self.get().filter(state__in=ACTIVE_STATES)
+
+    def get_completed(self) -> QuerySet[Package]:
+        return self.get().filter(state__in=COMPLETED_STATES)
+
+    def get_by_type(self, entity_type: str) -> QuerySet[Package]:
+        return self.get().filter(entity_type=entity_type)
+
+    def get_by_entity(self, entity_id: int, entity_type: str) -> QuerySet[Package]:
+        return self.get_by_type(entity_type).filter(entity_id=entity_id)
+
+    def get_active_package(self, entity_id: int, entity_type: str) -> Package:
+        package = self.get_by_entity(entity_id, entity_type).filter(state__in=ACTIVE_STATES).first()
+        if package is None:
+            raise NotFound(f"{entity_type} {entity_id} has no active package")
+        return package
