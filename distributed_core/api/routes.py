@@ -3,8 +3,8 @@
 The original's clients call routes like `getFromId` in any case, so the literal part of each
 `WireRoute` becomes a regex of character classes (`getFromId` -> `[gG][eE][tT][Ff]...`). Unlike a
 `(?i)` flag this stays reversible by Django's URL resolver (it takes the first character of a
-class, the original spelling), and the schema hook turns it back into the documented path. The same viewset is also registered on a DRF router for the
-resource routes and the browsable API.
+class, the original spelling), and the schema hook turns it back into the documented path.
+The same viewset is also registered on a DRF router for the resource routes and browsable API.
 """
 
 from __future__ import annotations

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+import requests
+
+from contracts.workflows import WorkflowsGateway
+from distributed_core.testing import JsonClient
+
+from .fake_workflows import BASE, FakeWorkflows
+
+
+@pytest.fixture
+def api() -> JsonClient:
+    return JsonClient()
+
+
+@pytest.fixture(autouse=True)
+def workflows(monkeypatch) -> FakeWorkflows:
+    """Every test talks to a fake workflows transport unless it asks for something else."""
+    fake = FakeWorkflows()
+    session = requests.Session()
+    session.mount("http://workflows.test", fake)
+    monkeypatch.setattr("proposals.hooks.workflows_gateway", lambda: WorkflowsGateway(BASE, "token", session=session))
+    return fake
+
+
+@pytest.fixture
+def make_proposal(db):
+    from proposals.commands import ProposalCommand
+    from proposals.models import Proposal
+
+    def make(**fields):
+        return ProposalCommand().save(Proposal(**{"title": "A proposal", "value": "Do it", **fields})).data
+
+    return make

@@ -1,0 +1,75 @@
+"""A stand-in for the workflows node at the transport level, for this node's own tests.
+
+It is mounted into a `requests.Session` as a transport adapter, so the real `WorkflowsGateway`
+(URLs, credentials, JSON, error mapping) runs unchanged. Cross-node tests use the real node.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import requests
+from requests.adapters import BaseAdapter
+
+BASE = "http://workflows.test/gateway"
+
+
+class FakeWorkflows(BaseAdapter):
+    def __init__(self) -> None:
+        super().__init__()
+        self.packages: dict[int, dict] = {}
+        self.down = False
+        self.refuse_withdraw = False
+        self.calls: list[str] = []
+
+    def add(self, entity_id: int, state: str = "Pending") -> dict:
+        package_id = len(self.packages) + 1
+        package = {"id": package_id, "entityId": entity_id, "entityType": "Proposal", "state": state, "value": "v"}
+        self.packages[package_id] = package
+        return package
+
+    def send(self, request, **kwargs):
+        path = request.path_url.split("/gateway", 1)[1]
+        self.calls.append(f"{request.method} {path}")
+        if self.down:
+            raise requests.ConnectionError("connection refused (fake workflows is down)")
+        body = json.loads(request.body) if request.body else None
+        if match := re.fullmatch(r"/getActivePackage/(\d+)/(\w+)", path):
+            found = [
+                p
+                for p in self.packages.values()
+                if p["entityId"] == int(match[1]) and p["state"] in ("Pending", "Returned")
+            ]
+            return self.answer(request, 200, found[0]) if found else self.answer(request, 404, "no active package")
+        if match := re.fullmatch(r"/getPackagesBy(?:Type/(\w+)|Entity/(\d+)/(\w+))", path):
+            entity_id = int(match[2]) if match[2] else None
+            items = [p for p in self.packages.values() if entity_id is None or p["entityId"] == entity_id]
+            return self.answer(request, 200, items)
+        if path == "/withdrawPackage":
+            if self.refuse_withdraw:
+                return self.answer(request, 400, "Package is Approved; only an active package can be withdrawn")
+            self.packages.pop(body["id"])
+            return self.answer(
+                request, 200, {"data": body["id"], "message": "withdrawn", "error": False, "hasData": True}
+            )
+        if path == "/submitPackage":
+            package = self.add(body["entityId"])
+            return self.answer(request, 200, {"data": package, "message": "added", "error": False, "hasData": True})
+        if path == "/validatePackage":
+            if not body.get("value"):
+                return self.answer(request, 400, "Value is required")
+            return self.answer(request, 200, {"messages": [], "message": "Valid", "isValid": True})
+        return self.answer(request, 404, "no route")
+
+    def answer(self, request, status: int, payload) -> requests.Response:
+        response = requests.Response()
+        response.status_code = status
+        response._content = json.dumps(payload).encode()
+        response.headers["Content-Type"] = "application/json"
+        response.request = request
+        response.url = request.url
+        return response
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import pytest
+
+from .nodes import Suite
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory):
+    """Both nodes as real server processes, shared by the tests of one module."""
+    running = Suite(tmp_path_factory.mktemp("suite")).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def secured_suite(tmp_path_factory):
+    """Both nodes requiring a service credential on their gateways."""
+    running = Suite(tmp_path_factory.mktemp("secured"), service_token="cross-node-secret").start()
+    yield running
+    running.stop()

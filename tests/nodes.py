@@ -1,0 +1,162 @@
+"""Real node processes for cross-node tests: each node is migrated and served by uvicorn on a
+free loopback port, with its own database (a fresh SQLite folder, or fresh PostgreSQL
+databases when TEST_POSTGRES_URL is set), and stopped by the test that started it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 40.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(condition, timeout: float = 10.0, interval: float = 0.05, message: str = "condition"):
+    """Poll `condition` until it returns something truthy or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+            if value:
+                return value
+        except Exception as error:  # keep polling; report the last error on timeout
+            last_error = error
+        time.sleep(interval)
+    raise TimeoutError(f"{message} not reached within {timeout}s (last error: {last_error})")
+
+
+class Databases:
+    """Fresh databases for one set of nodes, removed afterwards."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.postgres = os.environ.get("TEST_POSTGRES_URL", "")
+        self.created: list[str] = []
+
+    def env_for(self, node: str) -> dict[str, str]:
+        if not self.postgres:
+            return {"DD_DATA_DIR": str(self.data_dir)}
+        name = f"dd_{node}_{secrets.token_hex(4)}"
+        self._admin(f'CREATE DATABASE "{name}"')
+        self.created.append(name)
+        return {f"{node.upper()}_DATABASE_URL": f"{self.postgres}/{name}"}
+
+    def drop_all(self) -> None:
+        for name in self.created:
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.created.clear()
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(f"{self.postgres}/postgres", autocommit=True) as connection:
+            connection.execute(sql)
+
+
+class NodeProcess:
+    """One node served by uvicorn on 127.0.0.1:<free port>."""
+
+    def __init__(self, name: str, env: dict[str, str], log_dir: Path, port: int | None = None) -> None:
+        self.name = name
+        self.port = port or free_port()
+        self.env = env
+        self.log_path = log_dir / f"{name}-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def cwd(self) -> Path:
+        return ROOT / f"{self.name}_node"
+
+    def migrate(self) -> None:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=self.cwd,
+            env=self.env,
+            check=True,
+            timeout=120,
+        )
+
+    def start(self) -> NodeProcess:
+        command = [sys.executable, "-m", "uvicorn", f"{self.name}_project.asgi:application"]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), "--no-access-log", "--lifespan", "off"]
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until(self.is_up, timeout=START_TIMEOUT, message=f"{self.name} node answering on {self.url}")
+        return self
+
+    def is_up(self) -> bool:
+        if self.process is not None and self.process.poll() is not None:
+            raise RuntimeError(f"{self.name} node exited with {self.process.returncode}; see {self.log_path}")
+        return requests.get(f"{self.url}/api/", timeout=1).status_code == 200
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+class Suite:
+    """The proposals and workflows nodes wired to each other."""
+
+    def __init__(self, tmp: Path, service_token: str = "", extra_env: dict[str, str] | None = None) -> None:
+        self.databases = Databases(tmp)
+        base = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+        base.update({"DEBUG": "1", "PYTHONUNBUFFERED": "1", **(extra_env or {})})
+        ports = {"proposals": free_port(), "workflows": free_port()}
+        for name, port in ports.items():
+            base[f"{name.upper()}_GATEWAY_URL"] = f"http://127.0.0.1:{port}"
+        if service_token:
+            base["SERVICE_TOKENS"] = service_token
+            base["WORKFLOWS_GATEWAY_TOKEN"] = service_token
+            base["PROPOSALS_GATEWAY_TOKEN"] = service_token
+        self.nodes = {
+            name: NodeProcess(name, {**base, **self.databases.env_for(name)}, tmp, port) for name, port in ports.items()
+        }
+
+    @property
+    def proposals(self) -> NodeProcess:
+        return self.nodes["proposals"]
+
+    @property
+    def workflows(self) -> NodeProcess:
+        return self.nodes["workflows"]
+
+    def start(self) -> Suite:
+        for node in self.nodes.values():
+            node.migrate()
+        for node in self.nodes.values():
+            node.start()
+        return self
+
+    def stop(self) -> None:
+        for node in self.nodes.values():
+            node.stop()
+        self.databases.drop_all()
