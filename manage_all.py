@@ -90,7 +90,7 @@ def port_in_use(host: str, port: int) -> bool:
 
 def server_command(name: str, host: str, port: int, workers: int) -> list[str]:
     command = [sys.executable, "-m", "uvicorn", f"{name}_project.asgi:application", "--host", host, "--port", str(port)]
-    command += ["--no-access-log", "--lifespan", "off"]
+    command += ["--no-access-log", "--lifespan", "on"]
     if workers > 1:
         command += ["--workers", str(workers)]
     return command

@@ -1,10 +1,12 @@
-"""Admin base for entities: read-only, so no admin edit can bypass a Command's rules and hooks."""
+"""Admin: a read-only base for entities (no edit may bypass a Command), the event log, the listeners."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-__all__ = ["ReadOnlyEntityAdmin"]
+from .models import Event, ListenerCursor
+
+__all__ = ["EventAdmin", "ListenerCursorAdmin", "ReadOnlyEntityAdmin"]
 
 
 class ReadOnlyEntityAdmin(admin.ModelAdmin):
@@ -20,4 +22,32 @@ class ReadOnlyEntityAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """The event log: what each hub announced, in seq order. Read-only; prune with `prune_events`."""
+
+    list_display = ("hub", "seq", "target", "entity_id", "message", "date_created")
+    list_filter = ("hub", "target")
+    search_fields = ("message",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ListenerCursor)
+class ListenerCursorAdmin(admin.ModelAdmin):
+    """Each listener: the remote hub it follows, its cursor, whether it is connected, its last error."""
+
+    list_display = ("source", "seq", "connected", "last_error", "last_event_at", "date_modified")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -1,7 +1,14 @@
-"""The ASGI application of a node: Django for HTTP, and (with events) the hubs for WebSockets."""
+"""The ASGI application of a node: Django for HTTP, event hubs for WebSockets, listeners on lifespan.
+
+With `DD_RUN_LISTENERS` on (the embedded default) the node's EventListeners run as tasks of the
+server's event loop, started by the ASGI lifespan and cancelled on shutdown. In deployments with
+several workers they run in their own process instead (`manage.py listen`).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 __all__ = ["node_application"]
@@ -9,16 +16,52 @@ __all__ = ["node_application"]
 logger = logging.getLogger("distributed_core")
 
 
-def node_application():
+class NodeApplication:
+    """Routes HTTP and WebSockets, and runs the listeners for the lifetime of the server."""
+
+    def __init__(self, router) -> None:
+        self.router = router
+        self.listeners: asyncio.Task | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+        else:
+            await self.router(scope, receive, send)
+
+    async def lifespan(self, receive, send) -> None:
+        from .conf import dd_settings
+        from .events.runner import run_listeners
+
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if dd_settings.run_listeners_in_process and dd_settings.listeners:
+                    self.listeners = asyncio.create_task(run_listeners())
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.listeners is not None:
+                    self.listeners.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self.listeners
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def node_application() -> NodeApplication:
     """Build the node's ASGI app; call it from the node's asgi.py after setting the settings module."""
     from django.core.asgi import get_asgi_application
 
     http = get_asgi_application()  # sets Django up before anything imports models
 
+    from channels.auth import AuthMiddlewareStack
+    from channels.routing import ProtocolTypeRouter, URLRouter
+    from django.urls import re_path
+
     from .conf import dd_settings
+    from .events.hub import EventHubConsumer
 
     if not dd_settings.service_tokens:
         logger.warning("Node %s: gateway and hubs are open (no SERVICE_TOKENS configured).", dd_settings.node_name)
-    from channels.routing import ProtocolTypeRouter
-
-    return ProtocolTypeRouter({"http": http})
+    websocket = AuthMiddlewareStack(URLRouter([re_path(r"^events/(?P<hub>[\w-]+)/?$", EventHubConsumer.as_asgi())]))
+    return NodeApplication(ProtocolTypeRouter({"http": http, "websocket": websocket}))

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 
 from . import signals
+from .events.log import record_event
 from .exceptions import ApplicationError, Conflict, HookFailed, NotFound, ValidationFailed
 from .messages import ApiMessage, ValidationMessage
 from .models import Entity
@@ -34,9 +35,12 @@ class EntityCommand(Generic[E]):
     - `protected_fields`: field -> message; an update that changes the field is refused.
     - `system_fields`: fields only the system writes (sagas, domain actions); `save` keeps the
       stored value on update and the model default on add, whatever the client sent.
+    - `hub`: the event hub its changes are announced on (OnAdd, OnUpdate, OnRemove), through
+      the event log, in the same transaction.
     """
 
     model: type[E]
+    hub: str | None = None
     protected_fields: dict[str, str] = {}
     system_fields: tuple[str, ...] = ()
 
@@ -63,9 +67,10 @@ class EntityCommand(Generic[E]):
                 signals.after_add if adding else signals.after_update, "after_add" if adding else "after_update", entity
             )
             self.hook(signals.after_save, "after_save", entity)
-            self.saved(entity, adding)
-        verb = "added" if adding else "updated"
-        return ApiMessage(data=entity, message=f"{entity.type_name()} {entity.pk} {verb}")
+            verb = "added" if adding else "updated"
+            message = f"{entity.type_name()} {entity.pk} {verb}"
+            self.announce("OnAdd" if adding else "OnUpdate", entity, message)
+        return ApiMessage(data=entity, message=message)
 
     def remove(self, entity_id: int) -> ApiMessage[int]:
         """Delete the stored entity with `entity_id`; the answer carries the removed id."""
@@ -75,8 +80,9 @@ class EntityCommand(Generic[E]):
             entity.delete()
             entity.pk = entity_id  # Django clears it; after_remove receivers need it
             self.hook(signals.after_remove, "after_remove", entity)
-            self.removed(entity)
-        return ApiMessage(data=entity_id, message=f"{entity.type_name()} {entity_id} removed")
+            message = f"{entity.type_name()} {entity_id} removed"
+            self.announce("OnRemove", entity, message)
+        return ApiMessage(data=entity_id, message=message)
 
     # -- extension points -------------------------------------------------------------------
 
@@ -92,11 +98,10 @@ class EntityCommand(Generic[E]):
         messages.extend(self.model_messages(entity))
         return messages
 
-    def saved(self, entity: E, added: bool) -> None:
-        """Called inside the transaction after a save and its hooks."""
-
-    def removed(self, entity: E) -> None:
-        """Called inside the transaction after a remove and its hooks."""
+    def announce(self, target: str, entity: E, message: str) -> None:
+        """Log an event on this command's hub, in the current transaction (published after commit)."""
+        if self.hub:
+            record_event(self.hub, target, entity=entity, message=message)
 
     # -- helpers for subclasses -------------------------------------------------------------
 

@@ -6,6 +6,11 @@ Nodes set these in their Django settings (node_settings.py fills them from the e
     DD_SERVICE_TOKENS  service credentials this node accepts on its gateway and hubs ([] = open)
     DD_GATEWAYS        {"workflows": {"url": ..., "token": ...}}: remote nodes this node calls
     DD_GATEWAY_TIMEOUT (connect, read) seconds for gateway calls
+    DD_HUBS            hubs this node serves at /events/<hub>, e.g. ["proposal"]
+    DD_HUB_KEEPALIVE_INTERVAL   seconds between the hub's keep-alive pings (15)
+    DD_HUB_MAX_MESSAGE_SIZE     largest record a client may send (64 KiB)
+    DD_LISTENERS       [{"source": "workflows", "hub": "package", "saga": "proposals.sagas.PackageSaga"}]
+    DD_RUN_LISTENERS   run the listeners inside the ASGI process (True) or not (`manage.py listen`)
 """
 
 from __future__ import annotations
@@ -39,6 +44,26 @@ class DistributedSettings:
     @property
     def gateway_timeout(self) -> tuple[float, float]:
         return tuple(getattr(django_settings, "DD_GATEWAY_TIMEOUT", (2.0, 10.0)))
+
+    @property
+    def hubs(self) -> list[str]:
+        return [hub.lower() for hub in getattr(django_settings, "DD_HUBS", [])]
+
+    @property
+    def hub_keepalive_interval(self) -> float:
+        return float(getattr(django_settings, "DD_HUB_KEEPALIVE_INTERVAL", 15.0))
+
+    @property
+    def hub_max_message_size(self) -> int:
+        return int(getattr(django_settings, "DD_HUB_MAX_MESSAGE_SIZE", 64 * 1024))
+
+    @property
+    def listeners(self) -> list[dict[str, Any]]:
+        return list(getattr(django_settings, "DD_LISTENERS", []))
+
+    @property
+    def run_listeners_in_process(self) -> bool:
+        return bool(getattr(django_settings, "DD_RUN_LISTENERS", True))
 
     def gateway(self, name: str) -> dict[str, Any]:
         try:

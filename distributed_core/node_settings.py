@@ -15,6 +15,8 @@ Environment (see docs/operations.md for the full reference):
     REDIS_URL              channels-redis channel layer; in-memory when unset
     GATEWAY_ID             this node's gateway id (uuid); derived from the node name when unset
     SERVICE_TOKENS         comma list of credentials this node's gateway and hubs accept
+    RUN_LISTENERS          "1" (default): listeners run inside the ASGI process; "0": `manage.py listen`
+    HUB_KEEPALIVE_INTERVAL seconds between the hubs' keep-alive pings (15)
     STATIC_ROOT            where collectstatic puts files in deployment (DEBUG serves from the apps)
     <REMOTE>_GATEWAY_URL / <REMOTE>_GATEWAY_TOKEN   how to reach each remote node
 """
@@ -47,6 +49,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def default_cors_headers() -> tuple[str, ...]:
+    from corsheaders.defaults import default_headers
+
+    return default_headers
 
 
 def database_settings(node: str, base_dir: Path) -> dict[str, Any]:
@@ -91,7 +99,15 @@ def gateways(remotes: list[str]) -> dict[str, dict[str, Any]]:
     }
 
 
-def node_settings(*, node: str, base_dir: Path, apps: list[str], remotes: list[str] = ()) -> dict[str, Any]:
+def node_settings(
+    *,
+    node: str,
+    base_dir: Path,
+    apps: list[str],
+    remotes: list[str] = (),
+    hubs: list[str] = (),
+    listeners: list[dict[str, str]] = (),
+) -> dict[str, Any]:
     """Every Django setting a node needs, from the environment."""
     debug = env_bool("DEBUG", True)
     secret_key = os.environ.get("SECRET_KEY", "")
@@ -106,6 +122,8 @@ def node_settings(*, node: str, base_dir: Path, apps: list[str], remotes: list[s
         "SECRET_KEY": secret_key,
         "ALLOWED_HOSTS": env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"]),
         "CORS_ALLOWED_ORIGINS": env_list("CORS_ALLOWED_ORIGINS", local_origins if debug else []),
+        "CORS_ALLOW_CREDENTIALS": True,  # the SignalR browser client negotiates with credentials
+        "CORS_ALLOW_HEADERS": [*default_cors_headers(), "x-signalr-user-agent"],
         "CSRF_TRUSTED_ORIGINS": env_list("CSRF_TRUSTED_ORIGINS", local_origins if debug else []),
         "INSTALLED_APPS": [
             "django.contrib.admin",
@@ -192,4 +210,8 @@ def node_settings(*, node: str, base_dir: Path, apps: list[str], remotes: list[s
         "DD_GATEWAY_ID": os.environ.get("GATEWAY_ID", ""),
         "DD_SERVICE_TOKENS": env_list("SERVICE_TOKENS", []),
         "DD_GATEWAYS": gateways(list(remotes)),
+        "DD_HUBS": list(hubs),
+        "DD_LISTENERS": list(listeners),
+        "DD_RUN_LISTENERS": env_bool("RUN_LISTENERS", True),
+        "DD_HUB_KEEPALIVE_INTERVAL": float(os.environ.get("HUB_KEEPALIVE_INTERVAL", "15")),
     }

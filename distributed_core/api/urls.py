@@ -1,11 +1,14 @@
-"""The URLconf every node shares: its wire routes, DRF resource routes, admin, OpenAPI."""
+"""The URLconf every node shares: wire routes, DRF resource routes, hub negotiation, admin, OpenAPI."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
+
+from ..events.negotiate import negotiate
+from ..events.status import events_status
 
 __all__ = ["node_urls"]
 
@@ -18,6 +21,8 @@ def node_urls(*wire_patterns: list[URLPattern], resources: dict[str, type]) -> l
     patterns: list[URLPattern | URLResolver] = [pattern for group in wire_patterns for pattern in group]
     patterns += [
         path("api/", include(router.urls)),
+        path("events/status", events_status, name="events-status"),
+        re_path(r"^events/(?P<hub>[\w-]+)/negotiate/?$", negotiate, name="events-negotiate"),
         path("admin/", admin.site.urls),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
         path("swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),

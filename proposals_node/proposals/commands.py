@@ -9,6 +9,7 @@ from .models import Proposal
 
 class ProposalCommand(EntityCommand[Proposal]):
     model = Proposal
+    hub = "proposal"
     protected_fields = {"status_id": "Status cannot be changed through save"}
     system_fields = ("package_id",)  # linked and unlinked by the PackageSaga only
 

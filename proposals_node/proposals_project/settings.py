@@ -9,7 +9,16 @@ if str(BASE_DIR.parent) not in sys.path:
 
 from distributed_core.node_settings import node_settings  # noqa: E402
 
-globals().update(node_settings(node="proposals", base_dir=BASE_DIR, apps=["proposals"], remotes=["workflows"]))
+globals().update(
+    node_settings(
+        node="proposals",
+        base_dir=BASE_DIR,
+        apps=["proposals"],
+        remotes=["workflows"],
+        hubs=["proposal"],
+        listeners=[{"source": "workflows", "hub": "package", "saga": "proposals.sagas.PackageSaga"}],
+    )
+)
 
 ROOT_URLCONF = "proposals_project.urls"
 ASGI_APPLICATION = "proposals_project.asgi.application"

@@ -22,6 +22,7 @@ ACTIVE_PACKAGE_EXISTS = "{entity_type} {entity_id} already has an active package
 
 class PackageCommand(EntityCommand[Package]):
     model = Package
+    hub = "package"
     protected_fields = {
         "state": "State cannot be changed through save",
         "result": "Result cannot be changed through save",
@@ -108,8 +109,6 @@ class PackageCommand(EntityCommand[Package]):
         self.write(package)
         self.hook(signals.after_update, "after_update", package)
         self.hook(signals.after_save, "after_save", package)
-        self.state_changed(package, previous)
-        return ApiMessage(package, f"Package {package.pk} {verb}")
-
-    def state_changed(self, package: Package, previous: str) -> None:
-        """Called inside the transaction after a state transition."""
+        message = f"Package {package.pk} {verb} (was {previous})"
+        self.announce("OnStateChanged", package, message)
+        return ApiMessage(package, message)

@@ -9,7 +9,7 @@ if str(BASE_DIR.parent) not in sys.path:
 
 from distributed_core.node_settings import node_settings  # noqa: E402
 
-globals().update(node_settings(node="workflows", base_dir=BASE_DIR, apps=["workflows"]))
+globals().update(node_settings(node="workflows", base_dir=BASE_DIR, apps=["workflows"], hubs=["package"]))
 
 ROOT_URLCONF = "workflows_project.urls"
 ASGI_APPLICATION = "workflows_project.asgi.application"

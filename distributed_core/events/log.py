@@ -1,0 +1,72 @@
+"""Write events to the log inside the caller's transaction; push them to the hub after commit.
+
+    record_event("package", "OnStateChanged", entity=package, message="Package 3 approved")
+
+must run inside `transaction.atomic()`: the event gets the next seq of its hub (the hub's
+sequence row stays locked until commit, so seq order is commit order), and a rolled-back
+transaction leaves neither the change nor its event. Only `on_commit` hands it to the
+channel layer; if the process dies in between, listeners still get it by replay.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+
+from ..api.json import to_wire
+from ..models import Event, HubSequence
+from .protocol import encode, invocation
+
+__all__ = ["entity_to_wire", "events_after", "group_name", "publish", "record_event"]
+
+logger = logging.getLogger("distributed_core.events")
+
+
+def group_name(hub: str) -> str:
+    return f"events.{hub}"
+
+
+def entity_to_wire(entity: models.Model) -> dict[str, Any]:
+    """The entity as the wire carries it: camelCase, nulls omitted, ISO datetimes."""
+    fields = {field.attname: getattr(entity, field.attname) for field in entity._meta.concrete_fields}
+    return to_wire(json.loads(json.dumps(fields, cls=DjangoJSONEncoder)))
+
+
+def record_event(
+    hub: str, target: str, *, entity: models.Model | None = None, entity_id: int | None = None, message: str = ""
+) -> Event:
+    """Append an event to the log in the current transaction; publish it once that commits."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event() must run inside the transaction of the change it announces")
+    sequence, _ = HubSequence.objects.select_for_update().get_or_create(hub=hub)
+    sequence.last_seq += 1
+    sequence.save(update_fields=["last_seq"])
+    event = Event.objects.create(
+        hub=hub,
+        seq=sequence.last_seq,
+        target=target,
+        entity_id=entity_id if entity_id is not None else getattr(entity, "pk", None),
+        data=entity_to_wire(entity) if entity is not None else None,
+        message=message,
+    )
+    transaction.on_commit(lambda: publish(event))
+    return event
+
+
+def publish(event: Event) -> None:
+    """Push a committed event to everyone connected to its hub (best effort: the log is the truth)."""
+    record = encode(invocation(event.target, [event.as_argument()]))
+    try:
+        async_to_sync(get_channel_layer().group_send)(group_name(event.hub), {"type": "hub.event", "record": record})
+    except Exception:  # the event is safe in the log; listeners catch up by replay
+        logger.exception("Could not publish %s; listeners will replay it", event)
+
+
+def events_after(hub: str, since: int, limit: int = 1000) -> list[Event]:
+    return list(Event.objects.filter(hub=hub, seq__gt=since).order_by("seq")[:limit])

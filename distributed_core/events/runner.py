@@ -1,0 +1,31 @@
+"""Build and run a node's listeners from `DD_LISTENERS` (in the ASGI process or `manage.py listen`)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from django.utils.module_loading import import_string
+
+from ..conf import dd_settings
+from .listener import EventListener
+
+__all__ = ["build_listeners", "run_listeners"]
+
+
+def build_listeners() -> list[EventListener]:
+    listeners = []
+    for config in dd_settings.listeners:
+        gateway = dd_settings.gateway(config["source"])
+        url = f"{gateway['url'].rstrip('/')}/events/{config['hub']}"
+        saga = import_string(config["saga"])()
+        source = f"{config['source']}/{config['hub']}"
+        listeners.append(EventListener(source, url, saga, token=gateway.get("token", "")))
+    return listeners
+
+
+async def run_listeners() -> None:
+    """Run every configured listener until cancelled."""
+    listeners = build_listeners()
+    if not listeners:
+        return
+    await asyncio.gather(*(listener.run() for listener in listeners))

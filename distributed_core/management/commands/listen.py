@@ -1,0 +1,27 @@
+"""`manage.py listen`: run this node's event listeners in their own process (several-worker deployments)."""
+
+import asyncio
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from distributed_core.conf import dd_settings
+from distributed_core.events.runner import run_listeners
+
+
+class Command(BaseCommand):
+    help = "Run the node's EventListeners (DD_LISTENERS) until interrupted. Needs REDIS_URL to reach the hubs."
+
+    def handle(self, *args, **options) -> None:
+        if not dd_settings.listeners:
+            raise CommandError("This node has no listeners (DD_LISTENERS is empty).")
+        if "InMemory" in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
+            self.stderr.write(
+                "Warning: in-memory channel layer: saga changes reach this node's hubs only by replay. Set REDIS_URL."
+            )
+        sources = ", ".join(f"{c['source']}/{c['hub']}" for c in dd_settings.listeners)
+        self.stdout.write(f"Listening to {sources} (Ctrl-C stops)")
+        try:
+            asyncio.run(run_listeners())
+        except KeyboardInterrupt:
+            self.stdout.write("Stopped.")

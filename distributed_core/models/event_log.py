@@ -1,0 +1,59 @@
+"""The event log: every event a node announces, written in the transaction that caused it.
+
+`Event` rows carry a `seq` strictly increasing per hub; `HubSequence` hands the numbers out
+under a row lock, so sequence order is commit order and a listener that sees seq N+2 after N
+knows for sure that it missed N+1. `ListenerCursor` is the listening side: the last seq of a
+remote hub this node has applied, advanced in the same transaction as the saga's effect.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class HubSequence(models.Model):
+    """The last seq handed out for one hub (locked while a transaction appends to the log)."""
+
+    hub = models.CharField(max_length=100, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.hub}: {self.last_seq}"
+
+
+class Event(models.Model):
+    """One announced change: `target` (OnAdd, OnUpdate, ...) with `{id, seq, data, message}`."""
+
+    hub = models.CharField(max_length=100)
+    seq = models.BigIntegerField()
+    target = models.CharField(max_length=50)
+    entity_id = models.BigIntegerField(null=True, blank=True)
+    data = models.JSONField(null=True, blank=True)
+    message = models.CharField(max_length=500, blank=True, default="")
+    date_created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["hub", "seq"]
+        constraints = [models.UniqueConstraint(fields=["hub", "seq"], name="one_event_per_hub_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.hub} #{self.seq} {self.target} {self.entity_id or ''}"
+
+    def as_argument(self) -> dict:
+        """The hub argument of the wire contract: `{id, seq, data, message}` (nulls omitted)."""
+        argument = {"id": self.entity_id, "seq": self.seq, "data": self.data, "message": self.message}
+        return {key: value for key, value in argument.items() if value is not None}
+
+
+class ListenerCursor(models.Model):
+    """How far this node has applied a remote hub's events, and how its listener is doing."""
+
+    source = models.CharField(max_length=200, primary_key=True)  # "<node>/<hub>", e.g. "workflows/package"
+    seq = models.BigIntegerField(default=0)
+    connected = models.BooleanField(default=False)
+    last_error = models.TextField(blank=True, default="")
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    date_modified = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.source} @ {self.seq}"
