@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -49,9 +50,7 @@ class EventHubConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.hub = self.scope["url_route"]["kwargs"]["hub"].lower()
         headers = {key.decode().lower(): value.decode() for key, value in self.scope.get("headers", [])}
-        query = dict(
-            pair.split("=", 1) for pair in self.scope.get("query_string", b"").decode().split("&") if "=" in pair
-        )
+        query = {key: values[-1] for key, values in parse_qs(self.scope.get("query_string", b"").decode()).items()}
         supplied = credential_from(headers, query)
         if self.hub not in dd_settings.hubs or hub_access_problem(supplied, self.scope.get("user")):
             await self.close()  # refused before accept: the client sees HTTP 403
