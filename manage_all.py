@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -30,6 +31,7 @@ REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
 NODES = json.loads((ROOT / "nodes.json").read_text())
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 # -- the virtual environment -------------------------------------------------------------------
@@ -97,6 +99,9 @@ def server_command(name: str, host: str, port: int, workers: int) -> list[str]:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    if args.workers > 1 and not os.environ.get("REDIS_URL"):
+        print("--workers > 1 needs REDIS_URL: workers of one node share events through Redis.", file=sys.stderr)
+        return 2
     taken = [n for n in NODES if port_in_use(args.host, n["port"])]
     if taken:
         for node in taken:
@@ -111,14 +116,22 @@ def cmd_up(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     for node in NODES:
         env.setdefault(f"{node['name'].upper()}_GATEWAY_URL", f"http://{args.host}:{node['port']}")
+    if args.workers > 1:
+        env["RUN_LISTENERS"] = "0"  # one `manage.py listen` per node instead of one per worker
     processes: list[tuple[str, subprocess.Popen]] = []
     for node in NODES:
         command = server_command(node["name"], args.host, node["port"], args.workers)
         processes.append((node["name"], subprocess.Popen(command, cwd=node_dir(node["name"]), env=env)))
+        if args.workers > 1 and node.get("listeners"):
+            listen = [sys.executable, "manage.py", "listen"]
+            processes.append(
+                (f"{node['name']} listener", subprocess.Popen(listen, cwd=node_dir(node["name"]), env=env))
+            )
     print()
     for node in NODES:
         base = f"http://{args.host}:{node['port']}"
         print(f"  {node['name']:<10} {base}/api/   swagger: {base}/swagger/   admin: {base}/admin/")
+        print(f"  {'':<10} events: {base.replace('http', 'ws')}/events/<hub>   status: {base}/events/status")
     print("\nPress Ctrl-C to stop every node.", flush=True)
     stopping = False
 
@@ -161,6 +174,34 @@ def postgres_problem(url: str) -> str | None:
         return f"PostgreSQL is not reachable at {url}: {str(error).strip().splitlines()[0] if str(error) else error}"
 
 
+def redis_problem(url: str) -> str | None:
+    """None when Redis answers PING at `url`, else why not."""
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+        return None
+    except Exception as error:  # any failure means: no Redis run
+        return f"Redis is not reachable at {url}: {error}"
+
+
+def ensure_js_client() -> str | None:
+    """Install the official SignalR JavaScript client for the protocol tests; None when ready."""
+    folder = ROOT / "tests" / "signalr_js"
+    if not (folder / "package.json").exists():
+        return None
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        return "Node.js and npm are needed for the @microsoft/signalr protocol tests"
+    lock = folder / "package-lock.json"
+    stamp = folder / "node_modules" / ".lock.sha256"
+    wanted = hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else ""
+    if not stamp.exists() or stamp.read_text() != wanted:
+        print("Installing the SignalR JavaScript client (npm ci) ...", flush=True)
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(folder)], check=True)
+        stamp.write_text(wanted)
+    return None
+
+
 def suites() -> list[tuple[str, Path]]:
     return [(node["name"], node_dir(node["name"])) for node in NODES] + [("cross-node", ROOT / "tests")]
 
@@ -197,20 +238,31 @@ def cmd_test(args: argparse.Namespace) -> int:
     base_env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
     results: dict[str, tuple[int, dict[str, int]]] = {}
     problems: list[str] = []
+    missing_js = ensure_js_client()
+    if missing_js:
+        (problems.append(f"FAILED: {missing_js}") if in_ci else print(f"\nNOTE: {missing_js}", flush=True))
+    redis_url = os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS)
+    no_redis = redis_problem(redis_url)
+    if no_redis is None:
+        base_env["TEST_REDIS_URL"] = redis_url  # the several-worker tests use it in every run
+    elif in_ci:
+        problems.append(f"FAILED: Redis is required in CI. {no_redis}")
+    else:
+        print(f"\nNOTE: {no_redis}: the several-worker tests will be skipped and the Redis run too.", flush=True)
     if not args.postgres_only:
         run_suites("sqlite", base_env, args.pytest_args, results)
     if not args.sqlite_only:
         url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
-        problem = postgres_problem(url)
+        problem = postgres_problem(url) or no_redis
         if problem is None:
-            env = {**base_env, "TEST_POSTGRES_URL": url}
+            env = {**base_env, "TEST_POSTGRES_URL": url, "REDIS_URL": redis_url}
             for node in NODES:
                 env[f"{node['name'].upper()}_DATABASE_URL"] = f"{url}/dd_{node['name']}"
-            run_suites("postgres", env, args.pytest_args, results)
+            run_suites("postgres+redis", env, args.pytest_args, results)
         elif in_ci:
-            problems.append(f"FAILED: the PostgreSQL run is required in CI. {problem}")
+            problems.append(f"FAILED: the PostgreSQL + Redis run is required in CI. {problem}")
         else:
-            print(f"\nSKIPPED the PostgreSQL run: {problem}", flush=True)
+            print(f"\nSKIPPED the PostgreSQL + Redis run: {problem}", flush=True)
     print("\n===== summary =====")
     passed = failed = skipped = 0
     for key, (code, counts) in results.items():
@@ -244,10 +296,12 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     up.add_argument("--workers", type=int, default=1, help="ASGI worker processes per node (needs REDIS_URL when > 1)")
     up.set_defaults(func=cmd_up)
-    test = sub.add_parser("test", help="run every node's tests and the cross-node tests, on SQLite then PostgreSQL")
+    test = sub.add_parser(
+        "test", help="run every node's tests and the cross-node tests: SQLite + in-memory, then PostgreSQL + Redis"
+    )
     only = test.add_mutually_exclusive_group()
-    only.add_argument("--sqlite-only", action="store_true", help="skip the PostgreSQL run")
-    only.add_argument("--postgres-only", action="store_true", help="skip the SQLite run")
+    only.add_argument("--sqlite-only", action="store_true", help="skip the PostgreSQL + Redis run")
+    only.add_argument("--postgres-only", action="store_true", help="skip the SQLite + in-memory run")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest (e.g. -k approve)")
     test.set_defaults(func=cmd_test)
     return main

@@ -13,6 +13,7 @@ Environment (see docs/operations.md for the full reference):
     DATABASE_URL           e.g. postgres://user@127.0.0.1:5432/proposals, mssql://...
     DD_DATA_DIR            folder of the SQLite files when no database URL is set (the node's folder)
     REDIS_URL              channels-redis channel layer; in-memory when unset
+    CHANNEL_LAYER_PREFIX   key prefix on Redis ("dd"); give each suite sharing one Redis its own
     GATEWAY_ID             this node's gateway id (uuid); derived from the node name when unset
     SERVICE_TOKENS         comma list of credentials this node's gateway and hubs accept
     RUN_LISTENERS          "1" (default): listeners run inside the ASGI process; "0": `manage.py listen`
@@ -81,7 +82,13 @@ def channel_layers() -> dict[str, Any]:
         return {
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [redis_url], "capacity": 5000, "expiry": 30},
+                "CONFIG": {
+                    "hosts": [redis_url],
+                    "capacity": 5000,
+                    "expiry": 30,
+                    # one suite's nodes share a prefix; another suite on the same Redis uses its own
+                    "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "dd"),
+                },
             }
         }
     return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 5000}}}

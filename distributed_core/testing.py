@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import unquote, urlparse
 
+from asgiref.testing import ApplicationCommunicator
 from django.test import Client
 
-__all__ = ["JsonClient"]
+__all__ = ["JsonClient", "WebsocketClient"]
 
 
 class JsonClient:
@@ -34,3 +36,38 @@ class JsonClient:
 
     def delete(self, path: str, body: Any = None, raw: str | None = None, **headers: str):
         return self.call("delete", path, body, raw, **headers)
+
+
+class WebsocketClient(ApplicationCommunicator):
+    """An in-process WebSocket client of an ASGI app (Channels' own needs daphne installed).
+
+    `connect()` answers whether the app accepted; `send_text()` / `receive_text()` move frames.
+    """
+
+    def __init__(self, application, path: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+        parsed = urlparse(path)
+        scope = {
+            "type": "websocket",
+            "path": unquote(parsed.path),
+            "query_string": parsed.query.encode(),
+            "headers": headers or [],
+            "subprotocols": [],
+        }
+        super().__init__(application, scope)
+
+    async def connect(self, timeout: float = 5) -> bool:
+        await self.send_input({"type": "websocket.connect"})
+        return (await self.receive_output(timeout))["type"] == "websocket.accept"
+
+    async def send_text(self, text: str) -> None:
+        await self.send_input({"type": "websocket.receive", "text": text})
+
+    async def receive_text(self, timeout: float = 5) -> str:
+        message = await self.receive_output(timeout)
+        if message["type"] != "websocket.send":
+            raise AssertionError(f"expected a frame, got {message}")
+        return message["text"]
+
+    async def disconnect(self, timeout: float = 5) -> None:
+        await self.send_input({"type": "websocket.disconnect", "code": 1000})
+        await self.wait(timeout)

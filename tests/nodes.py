@@ -129,7 +129,8 @@ class Suite:
     def __init__(self, tmp: Path, service_token: str = "", extra_env: dict[str, str] | None = None) -> None:
         self.databases = Databases(tmp)
         base = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
-        base.update({"DEBUG": "1", "PYTHONUNBUFFERED": "1", **(extra_env or {})})
+        base.update({"DEBUG": "1", "PYTHONUNBUFFERED": "1", "CHANNEL_LAYER_PREFIX": f"dd-{secrets.token_hex(4)}"})
+        base.update(extra_env or {})
         ports = {"proposals": free_port(), "workflows": free_port()}
         for name, port in ports.items():
             base[f"{name.upper()}_GATEWAY_URL"] = f"http://127.0.0.1:{port}"

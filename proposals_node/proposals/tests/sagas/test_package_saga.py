@@ -1,0 +1,114 @@
+"""PackageSaga through apply_event: each event applied once, in seq order, announced on the proposal hub."""
+
+import pytest
+
+from distributed_core.events.listener import Outcome, apply_event
+from distributed_core.models import Event, ListenerCursor
+from proposals.models import Proposal, Status
+from proposals.sagas import PackageSaga
+
+pytestmark = pytest.mark.django_db
+
+SOURCE = "workflows/package"
+
+
+def package_event(seq: int, proposal: Proposal, package_id: int = 10, **data) -> dict:
+    body = {"id": package_id, "entityId": proposal.pk, "entityType": "Proposal", "state": "Pending", "result": "Active"}
+    return {"id": package_id, "seq": seq, "data": {**body, **data}, "message": ""}
+
+
+def apply(target: str, event: dict) -> Outcome:
+    return apply_event(SOURCE, target, event, PackageSaga())
+
+
+def status(proposal: Proposal) -> str:
+    return Status.objects.get(pk=Proposal.objects.get(pk=proposal.pk).status_id).state
+
+
+def test_on_add_links_the_package(make_proposal):
+    proposal = make_proposal()
+    assert apply("OnAdd", package_event(1, proposal)) is Outcome.APPLIED
+    assert Proposal.objects.get(pk=proposal.pk).package_id == 10
+    assert ListenerCursor.objects.get(source=SOURCE).seq == 1
+
+
+def test_an_event_delivered_twice_has_one_effect(make_proposal):
+    proposal = make_proposal()
+    apply("OnAdd", package_event(1, proposal))
+    approved = package_event(2, proposal, state="Approved", result="Inactive")
+    assert apply("OnStateChanged", approved) is Outcome.APPLIED
+    Status.objects.filter(pk=proposal.status_id).update(state="Created")  # would be overwritten by a 2nd effect
+    assert apply("OnStateChanged", approved) is Outcome.DUPLICATE
+    assert status(proposal) == "Created"
+    saga_events = Event.objects.filter(hub="proposal", message__contains="approved")
+    assert saga_events.count() == 1
+
+
+def test_a_gap_is_reported_and_nothing_is_applied(make_proposal):
+    proposal = make_proposal()
+    assert apply("OnAdd", package_event(2, proposal)) is Outcome.GAP
+    assert Proposal.objects.get(pk=proposal.pk).package_id is None
+    assert ListenerCursor.objects.get(source=SOURCE).seq == 0
+
+
+def test_approved_sets_the_result_and_unlinks(make_proposal):
+    proposal = make_proposal()
+    apply("OnAdd", package_event(1, proposal))
+    apply("OnStateChanged", package_event(2, proposal, state="Approved", result="Active"))
+    assert status(proposal) == "Active"
+    assert Proposal.objects.get(pk=proposal.pk).package_id is None
+
+
+def test_rejected_sets_rejected(make_proposal):
+    proposal = make_proposal()
+    apply("OnAdd", package_event(1, proposal))
+    apply("OnStateChanged", package_event(2, proposal, state="Rejected"))
+    assert status(proposal) == "Rejected"
+
+
+@pytest.mark.parametrize("state", ["Returned", "Pending"])
+def test_returned_and_resubmitted_packages_stay_linked(make_proposal, state):
+    proposal = make_proposal()
+    apply("OnAdd", package_event(1, proposal))
+    apply("OnStateChanged", package_event(2, proposal, state=state))
+    assert Proposal.objects.get(pk=proposal.pk).package_id == 10 and status(proposal) == "Created"
+
+
+def test_on_remove_unlinks(make_proposal):
+    proposal = make_proposal()
+    apply("OnAdd", package_event(1, proposal))
+    apply("OnRemove", package_event(2, proposal))
+    assert Proposal.objects.get(pk=proposal.pk).package_id is None
+
+
+def test_events_for_other_entity_types_or_missing_proposals_only_move_the_cursor(make_proposal):
+    proposal = make_proposal()
+    assert apply("OnAdd", package_event(1, proposal, entityType="Invoice")) is Outcome.APPLIED
+    assert apply("OnAdd", package_event(2, proposal, entityId=9999)) is Outcome.APPLIED
+    assert Proposal.objects.get(pk=proposal.pk).package_id is None
+    assert ListenerCursor.objects.get(source=SOURCE).seq == 2
+
+
+def test_every_saga_change_is_announced_on_the_proposal_hub(make_proposal):
+    proposal = make_proposal()
+    apply("OnAdd", package_event(1, proposal))
+    apply("OnStateChanged", package_event(2, proposal, state="Approved"))
+    messages = list(Event.objects.filter(hub="proposal", target="OnUpdate").values_list("message", flat=True))
+    assert messages == [
+        f"Proposal {proposal.pk} linked to package 10",
+        f"Proposal {proposal.pk}: package 10 approved, status Active",
+    ]
+
+
+def test_a_failing_saga_rolls_back_and_keeps_the_cursor(make_proposal, monkeypatch):
+    proposal = make_proposal()
+
+    def broken(self, event):
+        Proposal.objects.filter(pk=proposal.pk).update(package_id=77)
+        raise RuntimeError("saga bug")
+
+    monkeypatch.setattr(PackageSaga, "package_added", broken)
+    with pytest.raises(RuntimeError):
+        apply("OnAdd", package_event(1, proposal))
+    assert Proposal.objects.get(pk=proposal.pk).package_id is None
+    assert ListenerCursor.objects.filter(source=SOURCE, seq__gt=0).count() == 0

@@ -1,0 +1,91 @@
+"""The package hub in-process, through Channels' WebsocketClient."""
+
+import json
+
+import pytest
+from workflows_project.asgi import application
+
+from distributed_core.testing import WebsocketClient
+from workflows.commands import PackageCommand
+from workflows.models import Package
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.anyio]
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+RS = "\x1e"
+
+
+async def connected(path: str = "/events/package") -> WebsocketClient:
+    communicator = WebsocketClient(application, path)
+    assert await communicator.connect()
+    await communicator.send_text(json.dumps({"protocol": "json", "version": 1}) + RS)
+    assert await communicator.receive_text() == "{}" + RS
+    return communicator
+
+
+async def next_record(communicator) -> dict:
+    while True:
+        record = json.loads((await communicator.receive_text()).rstrip(RS))
+        if record.get("type") != 6:
+            return record
+
+
+def save_package():
+    from asgiref.sync import sync_to_async
+
+    return sync_to_async(lambda: PackageCommand().save(Package(entity_id=1, entity_type="Proposal", value="v")))()
+
+
+async def test_an_event_reaches_a_connected_client():
+    client = await connected()
+    await save_package()
+    record = await next_record(client)
+    assert record["type"] == 1 and record["target"] == "OnAdd"
+    assert record["arguments"][0]["seq"] == 1 and record["arguments"][0]["data"]["state"] == "Pending"
+    await client.disconnect()
+
+
+async def test_replay_sends_the_log_after_since_then_completes():
+    await save_package()
+    client = await connected()
+    await client.send_text(json.dumps({"type": 1, "invocationId": "1", "target": "Replay", "arguments": [0]}) + RS)
+    replayed = await next_record(client)
+    assert replayed["target"] == "OnAdd" and replayed["arguments"][0]["seq"] == 1
+    assert await next_record(client) == {"type": 3, "invocationId": "1", "result": 1}
+    await client.disconnect()
+
+
+@pytest.mark.parametrize("argument", ["x", None, -1, True])
+async def test_replay_with_a_bad_argument_completes_with_an_error(argument):
+    client = await connected()
+    invocation = {"type": 1, "invocationId": "7", "target": "Replay", "arguments": [argument]}
+    await client.send_text(json.dumps(invocation) + RS)
+    completion = await next_record(client)
+    assert completion["invocationId"] == "7" and "Replay" in completion["error"]
+    await client.disconnect()
+
+
+async def test_unknown_method_completes_with_an_error():
+    client = await connected()
+    await client.send_text(json.dumps({"type": 1, "invocationId": "2", "target": "Nope", "arguments": []}) + RS)
+    assert (await next_record(client))["error"] == "Unknown hub method 'Nope'"
+    await client.disconnect()
+
+
+async def test_unknown_hub_is_refused():
+    communicator = WebsocketClient(application, "/events/nothing")
+    assert not await communicator.connect()
+
+
+async def test_a_listener_with_a_wrong_credential_is_refused(settings):
+    settings.DD_SERVICE_TOKENS = ["secret"]
+    wrong = WebsocketClient(application, "/events/package?access_token=nope")
+    assert not await wrong.connect()
+    right = WebsocketClient(application, "/events/package?access_token=secret")
+    assert await right.connect()
+    await right.disconnect()
