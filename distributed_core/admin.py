@@ -6,48 +6,40 @@ from django.contrib import admin
 
 from .models import Event, ListenerCursor
 
-__all__ = ["EventAdmin", "ListenerCursorAdmin", "ReadOnlyEntityAdmin"]
+__all__ = ["EventAdmin", "ListenerCursorAdmin", "ReadOnlyAdmin", "ReadOnlyEntityAdmin"]
 
 
-class ReadOnlyEntityAdmin(admin.ModelAdmin):
-    """Shows every field; changes go through the node's API (its Command), never the admin."""
-
-    list_display = ("id", "type", "value", "date_modified")
-    list_per_page = 50
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shows rows; adds and edits happen elsewhere (a Command, a saga, the event log)."""
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyEntityAdmin(ReadOnlyAdmin):
+    """Shows every field; changes go through the node's API (its Command), never the admin."""
+
+    list_display = ("id", "type", "value", "date_modified")
+    list_per_page = 50
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     """The event log: what each hub announced, in seq order. Read-only; prune with `prune_events`."""
 
     list_display = ("hub", "seq", "target", "entity_id", "message", "date_created")
     list_filter = ("hub", "target")
     search_fields = ("message",)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(ListenerCursor)
-class ListenerCursorAdmin(admin.ModelAdmin):
+class ListenerCursorAdmin(ReadOnlyAdmin):
     """Each listener: the remote hub it follows, its cursor, whether it is connected, its last error."""
 
     list_display = ("source", "seq", "connected", "last_error", "last_event_at", "date_modified")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

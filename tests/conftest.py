@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from .client import Api
 from .nodes import Suite
 
 
@@ -19,3 +20,13 @@ def secured_suite(tmp_path_factory):
     running = Suite(tmp_path_factory.mktemp("secured"), service_token="cross-node-secret").start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def proposals(suite) -> Api:
+    return Api(suite.proposals.url)
+
+
+@pytest.fixture(scope="module")
+def workflows(suite) -> Api:
+    return Api(suite.workflows.url)

@@ -10,16 +10,6 @@ from .nodes import wait_until
 from .test_cross_node_http import create_proposal, submit
 
 
-@pytest.fixture(scope="module")
-def proposals(suite) -> Api:
-    return Api(suite.proposals.url)
-
-
-@pytest.fixture(scope="module")
-def workflows(suite) -> Api:
-    return Api(suite.workflows.url)
-
-
 @pytest.fixture
 def proposal_hub(suite):
     with HubClient(suite.proposals.url.replace("http", "ws") + "/events/proposal") as client:

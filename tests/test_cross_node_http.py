@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from .client import Api
-
-
-@pytest.fixture(scope="module")
-def proposals(suite) -> Api:
-    return Api(suite.proposals.url)
-
-
-@pytest.fixture(scope="module")
-def workflows(suite) -> Api:
-    return Api(suite.workflows.url)
 
 
 def create_proposal(proposals: Api, title: str = "Budget") -> dict:
