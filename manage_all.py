@@ -111,6 +111,9 @@ def cmd_up(args: argparse.Namespace) -> int:
             )
         print("Stop whatever uses it (another `manage_all.py up`?) and try again.", file=sys.stderr)
         return 2
+    missing_js = ensure_js_packages()
+    if missing_js:
+        print(f"NOTE: {missing_js}; the pages will work without live updates.", flush=True)
     cmd_migrate(args)
     cmd_seed(args)
     env = dict(os.environ)
@@ -185,20 +188,23 @@ def redis_problem(url: str) -> str | None:
         return f"Redis is not reachable at {url}: {error}"
 
 
-def ensure_js_client() -> str | None:
-    """Install the official SignalR JavaScript client for the protocol tests; None when ready."""
-    folder = ROOT / "tests" / "signalr_js"
-    if not (folder / "package.json").exists():
+JS_FOLDERS = (ROOT, ROOT / "tests" / "signalr_js")  # the apps' SignalR client; the protocol tests' one
+
+
+def ensure_js_packages() -> str | None:
+    """`npm ci` every JS folder whose lock changed since the last install; None when all are ready."""
+    folders = [folder for folder in JS_FOLDERS if (folder / "package-lock.json").exists()]
+    if not folders:
         return None
     if shutil.which("npm") is None or shutil.which("node") is None:
-        return "Node.js and npm are needed for the @microsoft/signalr protocol tests"
-    lock = folder / "package-lock.json"
-    stamp = folder / "node_modules" / ".lock.sha256"
-    wanted = hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else ""
-    if not stamp.exists() or stamp.read_text() != wanted:
-        print("Installing the SignalR JavaScript client (npm ci) ...", flush=True)
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(folder)], check=True)
-        stamp.write_text(wanted)
+        return "Node.js and npm are needed for the SignalR JavaScript client (live pages, protocol tests)"
+    for folder in folders:
+        stamp = folder / "node_modules" / ".lock.sha256"
+        wanted = hashlib.sha256((folder / "package-lock.json").read_bytes()).hexdigest()
+        if not stamp.exists() or stamp.read_text() != wanted:
+            print(f"Installing JavaScript packages in {folder.relative_to(ROOT) or '.'} (npm ci) ...", flush=True)
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(folder)], check=True)
+            stamp.write_text(wanted)
     return None
 
 
@@ -238,7 +244,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     base_env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
     results: dict[str, tuple[int, dict[str, int]]] = {}
     problems: list[str] = []
-    missing_js = ensure_js_client()
+    missing_js = ensure_js_packages()
     if missing_js:
         (problems.append(f"FAILED: {missing_js}") if in_ci else print(f"\nNOTE: {missing_js}", flush=True))
     redis_url = os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS)
