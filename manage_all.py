@@ -4,6 +4,9 @@
     python3 manage_all.py up      # set up .venv, migrate, seed, serve every node (Ctrl-C stops)
     python3 manage_all.py test    # set up .venv, run every node's tests and the cross-node tests
 
+Also: migrate, seed, check [--deploy], startnode NAME --entity ENTITY. Set DD_SKIP_VENV=1 to use
+the current Python environment instead of .venv (it must have requirements.txt installed).
+
 Only the standard library is imported before the virtual environment exists: the first run
 creates `.venv`, installs requirements.txt into it (again whenever the file changes), and
 re-runs itself with the environment's Python.
@@ -38,7 +41,9 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 def ensure_environment() -> None:
-    """Create or refresh .venv, then continue inside it (re-exec)."""
+    """Create or refresh .venv, then continue inside it (re-exec). DD_SKIP_VENV=1: use the current Python."""
+    if os.environ.get("DD_SKIP_VENV") == "1":
+        return
     wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
     if not VENV_PYTHON.exists():
         print(f"Creating {VENV.relative_to(ROOT)} ...", flush=True)
@@ -161,6 +166,36 @@ def cmd_up(args: argparse.Namespace) -> int:
             process.kill()
     print("All nodes stopped.")
     return code
+
+
+def cmd_startnode(args: argparse.Namespace) -> int:
+    sys.path.insert(0, str(ROOT))
+    from distributed_core.scaffold import ScaffoldError, render_node, validate_names
+
+    port = args.port or max(node["port"] for node in NODES) + 1
+    target = node_dir(args.name)
+    try:
+        validate_names(args.name, args.entity, {node["name"] for node in NODES})
+        if target.exists():
+            raise ScaffoldError(f"{target.relative_to(ROOT)} already exists")
+        if not 1024 <= port <= 65535:
+            raise ScaffoldError(f"Invalid port {port}: use 1024-65535")
+        owner = next((node["name"] for node in NODES if node["port"] == port), None)
+        if owner:
+            raise ScaffoldError(f"Port {port} is taken by the {owner} node")
+        if port_in_use("127.0.0.1", port):
+            raise ScaffoldError(f"Port {port} is in use on this machine")
+    except ScaffoldError as error:
+        print(f"startnode: {error}", file=sys.stderr)
+        return 2
+    written = render_node(target, args.name, args.entity, port)
+    manage(args.name, "makemigrations", args.name, "-v", "0")
+    NODES.append({"name": args.name, "port": port})
+    (ROOT / "nodes.json").write_text(json.dumps(NODES, indent=2) + "\n")
+    print(f"Created the {args.name} node ({len(written)} files) in {target.relative_to(ROOT)}/, port {port}.")
+    print("It is registered in nodes.json: `manage_all.py up` serves it, `manage_all.py test` tests it.")
+    print(f"Try: python3 manage_all.py up, then curl http://127.0.0.1:{port}/api/{args.entity.lower()}/get")
+    return 0
 
 
 # -- tests -------------------------------------------------------------------------------------
@@ -302,6 +337,11 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     up.add_argument("--workers", type=int, default=1, help="ASGI worker processes per node (needs REDIS_URL when > 1)")
     up.set_defaults(func=cmd_up)
+    startnode = sub.add_parser("startnode", help="generate a new node beside the others and register it")
+    startnode.add_argument("name", help="lowercase node name, e.g. invoices (the folder is <name>_node)")
+    startnode.add_argument("--entity", required=True, help="CamelCase name of its Entity, e.g. Invoice")
+    startnode.add_argument("--port", type=int, help="its port (default: the highest port in nodes.json + 1)")
+    startnode.set_defaults(func=cmd_startnode)
     test = sub.add_parser(
         "test", help="run every node's tests and the cross-node tests: SQLite + in-memory, then PostgreSQL + Redis"
     )

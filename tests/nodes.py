@@ -70,8 +70,11 @@ class Databases:
 class NodeProcess:
     """One node served by uvicorn on 127.0.0.1:<free port>."""
 
-    def __init__(self, name: str, env: dict[str, str], log_dir: Path, port: int | None = None) -> None:
+    def __init__(
+        self, name: str, env: dict[str, str], log_dir: Path, port: int | None = None, root: Path = ROOT
+    ) -> None:
         self.name = name
+        self.root = root
         self.port = port or free_port()
         self.env = env
         self.log_path = log_dir / f"{name}-{self.port}.log"
@@ -83,7 +86,7 @@ class NodeProcess:
 
     @property
     def cwd(self) -> Path:
-        return ROOT / f"{self.name}_node"
+        return self.root / f"{self.name}_node"
 
     def migrate(self) -> None:
         subprocess.run(

@@ -1,0 +1,97 @@
+"""`manage_all.py startnode`: a generated node passes its own tests, serves its routes and its hub."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .client import Api
+from .hub_client import HubClient
+from .nodes import ROOT, NodeProcess, free_port
+
+COPIED = ["distributed_core", "contracts", "manage_all.py", "nodes.json", "requirements.txt", "pyproject.toml"]
+
+
+@pytest.fixture(scope="module")
+def suite_copy(tmp_path_factory):
+    """A copy of the suite's code, so startnode can register a node without touching this checkout."""
+    root = tmp_path_factory.mktemp("suite")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, root / name)
+    return root
+
+
+def startnode(root, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DD_SKIP_VENV": "1"}
+    command = [sys.executable, "manage_all.py", "startnode", *args]
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def invoices(suite_copy):
+    result = startnode(suite_copy, "invoices", "--entity", "Invoice")
+    assert result.returncode == 0, result.stderr
+    return suite_copy / "invoices_node"
+
+
+def test_startnode_registers_the_node(suite_copy, invoices):
+    nodes = json.loads((suite_copy / "nodes.json").read_text())
+    assert {"name": "invoices", "port": 5003} in nodes
+    assert (invoices / "invoices" / "migrations" / "0001_initial.py").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Bad-Name", "--entity", "Invoice"], "Invalid node name"),
+        (["proposals", "--entity", "Proposal"], "is taken"),
+        (["orders", "--entity", "order"], "Invalid entity name"),
+        (["orders", "--entity", "Order", "--port", "5001"], "taken by the proposals node"),
+        (["orders", "--entity", "Order", "--port", "80"], "Invalid port"),
+    ],
+)
+def test_startnode_refuses_clearly(suite_copy, invoices, args, message):
+    result = startnode(suite_copy, *args)
+    assert result.returncode == 2 and message in result.stderr
+    assert not (suite_copy / "orders_node").exists()
+
+
+def test_the_generated_tests_pass_at_once(invoices):
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=invoices,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "4 passed" in result.stdout
+
+
+def test_the_generated_node_serves_its_routes_and_hub(suite_copy, invoices, tmp_path):
+    env = {**os.environ, "DD_DATA_DIR": str(tmp_path), "DEBUG": "1"}
+    env = {k: v for k, v in env.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
+    node = NodeProcess("invoices", env, tmp_path, port=free_port(), root=suite_copy)
+    node.migrate()
+    node.start()
+    try:
+        api = Api(node.url)
+        with HubClient(node.url.replace("http", "ws") + "/events/invoice") as hub:
+            saved = api.post("/api/invoice/save", {"title": "March", "value": "42 EUR"})
+            assert saved.status_code == 200, saved.text
+            invoice = saved.json()["data"]
+            hub.wait_for(lambda target, event: target == "OnAdd" and event["id"] == invoice["id"])
+        assert api.get(f"/api/INVOICE/getFromId/{invoice['id']}").json()["title"] == "March"
+        assert api.post("/api/invoice/save", {"value": ""}).json() == "Value is required"
+        assert api.get("/swagger/").status_code == 200
+    finally:
+        node.stop()
