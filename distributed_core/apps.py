@@ -8,3 +8,4 @@ class DistributedCoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .gateway import schema  # noqa: F401  (documents the service credential in OpenAPI)

@@ -29,7 +29,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-NODES_FILE = Path(__file__).resolve().parent.parent / "nodes.json"  # the suite's nodes and ports
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NODES_FILE = REPO_ROOT / "nodes.json"  # the suite's nodes and ports
+# The official SignalR browser client, installed by `npm ci` at the repository root (package.json)
+SIGNALR_BROWSER_DIR = REPO_ROOT / "node_modules" / "@microsoft" / "signalr" / "dist" / "browser"
 DEFAULT_PORTS = {node["name"]: node["port"] for node in json.loads(NODES_FILE.read_text())}
 DEV_SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-deployment"
 
@@ -83,7 +86,9 @@ def channel_layers() -> dict[str, Any]:
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
                 "CONFIG": {
-                    "hosts": [redis_url],
+                    # redis-py 8 reads with a 5 s socket timeout by default, no longer than the layer's
+                    # blocking BZPOPMIN (5 s): every idle consumer would crash (django/channels_redis#422)
+                    "hosts": [{"address": redis_url, "socket_timeout": None}],
                     "capacity": 5000,
                     "expiry": 30,
                     # one suite's nodes share a prefix; another suite on the same Redis uses its own
@@ -181,6 +186,8 @@ def node_settings(
         "USE_TZ": True,
         "STATIC_URL": "static/",
         "STATIC_ROOT": os.environ.get("STATIC_ROOT") or None,  # for collectstatic in deployment
+        # signalr.min.js for the browser apps, only when npm has installed it (the apps say so otherwise)
+        "STATICFILES_DIRS": [SIGNALR_BROWSER_DIR] if SIGNALR_BROWSER_DIR.is_dir() else [],
         "APPEND_SLASH": False,
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 1024 * 1024,
         "REST_FRAMEWORK": {
@@ -203,6 +210,10 @@ def node_settings(
                 "distributed_core.api.schema.camel_case_properties",
             ],
             "COMPONENT_SPLIT_REQUEST": True,
+            "ENUM_NAME_OVERRIDES": {
+                "PackageStatesEnum": "contracts.workflows.PackageStates",
+                "StatusesEnum": "contracts.core.Statuses",
+            },
         },
         "LOGGING": {
             "version": 1,

@@ -18,6 +18,7 @@ from ..models import Entity
 from ..queries import EntityQuery
 from .responses import api_response, validation_response
 from .routes import ENTITY_ROUTES, WireRoute
+from .schema import document_entity_viewset
 from .serializers import IdSerializer
 
 __all__ = ["EntityViewSet", "ReadOnlyEntityViewSet"]
@@ -29,6 +30,11 @@ class ReadOnlyEntityViewSet(viewsets.GenericViewSet):
     query_class: type[EntityQuery]
     lookup_value_regex = r"\d+"
     wire_routes: tuple[WireRoute, ...] = ENTITY_ROUTES[:3]
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "serializer_class", None) is not None:
+            document_entity_viewset(cls)  # OpenAPI shapes depend on the concrete serializer
 
     def get_query(self) -> EntityQuery:
         query_class = getattr(self, "query_class", None)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
 from rest_framework import viewsets
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
@@ -12,14 +15,17 @@ from rest_framework.response import Response
 
 from contracts.workflows import PackageData
 from distributed_core.api.responses import api_response, validation_response
+from distributed_core.api.schema import document_entity_viewset
 from distributed_core.api.routes import ENTITY_ROUTES, WireRoute
 from distributed_core.api.serializers import IdSerializer
 from distributed_core.api.viewsets import EntityViewSet, ReadOnlyEntityViewSet
+from distributed_core.conf import dd_settings
+from distributed_core.pages import app_context
 
 from . import hooks
 from .commands import ProposalCommand
 from .queries import ProposalQuery, StatusQuery
-from .serializers import ProposalSerializer, StatusSerializer
+from .serializers import PackageContractSerializer, ProposalSerializer, StatusSerializer
 
 ENTITY = r"(?P<entity_id>\d+)/(?P<entity_type>[A-Za-z][\w.-]*)"
 TYPE = r"(?P<entity_type>[A-Za-z][\w.-]*)"
@@ -44,8 +50,11 @@ class StatusViewSet(ReadOnlyEntityViewSet):
     serializer_class = StatusSerializer
 
 
-class WorkflowsProxyViewSet(viewsets.ViewSet):
+class WorkflowsProxyViewSet(viewsets.GenericViewSet):
     """Forwards the workflows gateway's actions through `WorkflowsGateway`, for browser apps."""
+
+    serializer_class = PackageContractSerializer  # documents the shapes; the workflows node validates
+    schema_name = "WorkflowsPackage"
 
     wire_routes = (
         WireRoute(f"getPackagesByType/{TYPE}", "get", "get_packages_by_type"),
@@ -80,8 +89,21 @@ class WorkflowsProxyViewSet(viewsets.ViewSet):
         serializer.is_valid(raise_exception=True)
         return api_response(hooks.workflows_gateway().withdraw_package(serializer.validated_data["id"]))
 
+    def get_queryset(self):
+        return []
+
     def _package(self, request: Request) -> PackageData:
         data: Any = request.data
         if not isinstance(data, dict):
             raise ParseError("Expected a JSON object")
         return PackageData.from_wire(data)
+
+
+@ensure_csrf_cookie
+def proposals_app(request: HttpRequest) -> HttpResponse:
+    """The Proposals app: proposals as cards, their packages, live through both nodes' hubs."""
+    workflows_url = dd_settings.gateways.get("workflows", {}).get("url", "").rstrip("/")
+    return render(request, "proposals/app.html", app_context(workflows_hub=f"{workflows_url}/events/package"))
+
+
+document_entity_viewset(WorkflowsProxyViewSet)

@@ -1,6 +1,7 @@
 """Routes of the proposals node: proposals, statuses, the workflows proxy, admin, OpenAPI."""
 
-from proposals.views import ProposalViewSet, StatusViewSet, WorkflowsProxyViewSet
+from django.urls import path
+from proposals.views import ProposalViewSet, StatusViewSet, WorkflowsProxyViewSet, proposals_app
 
 from distributed_core.api.routes import wire_urls
 from distributed_core.api.urls import node_urls
@@ -11,6 +12,7 @@ urlpatterns = node_urls(
     wire_urls("api/workflows", WorkflowsProxyViewSet),
     resources={"proposal": ProposalViewSet, "status": StatusViewSet},
 )
+urlpatterns.append(path("", proposals_app, name="proposals-app"))
 
 handler404 = "distributed_core.api.errors.not_found"
 handler500 = "distributed_core.api.errors.server_error"

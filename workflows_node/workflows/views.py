@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from distributed_core.api.routes import ENTITY_ROUTES, WireRoute
 from distributed_core.api.viewsets import EntityViewSet
 from distributed_core.gateway.server import GATEWAY_ID_ROUTE, GatewayMixin
+from distributed_core.pages import app_context
 
 from .commands import PackageCommand
 from .queries import PackageQuery
@@ -78,3 +82,9 @@ class WorkflowsGatewayViewSet(GatewayMixin, PackageViewSet):
         WireRoute("submitPackage", "post", "submit"),
         WireRoute("withdrawPackage", "post", "withdraw"),
     )
+
+
+@ensure_csrf_cookie
+def workflows_app(request: HttpRequest) -> HttpResponse:
+    """The Workflows app: active packages to decide on, completed ones below, live through the hub."""
+    return render(request, "workflows/app.html", app_context())

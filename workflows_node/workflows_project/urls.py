@@ -1,6 +1,7 @@
 """Routes of the workflows node: package actions, the gateway, resource API, admin, OpenAPI."""
 
-from workflows.views import PackageViewSet, WorkflowsGatewayViewSet
+from django.urls import path
+from workflows.views import PackageViewSet, WorkflowsGatewayViewSet, workflows_app
 
 from distributed_core.api.routes import wire_urls
 from distributed_core.api.urls import node_urls
@@ -10,6 +11,7 @@ urlpatterns = node_urls(
     wire_urls("gateway", WorkflowsGatewayViewSet),
     resources={"package": PackageViewSet},
 )
+urlpatterns.append(path("", workflows_app, name="workflows-app"))
 
 handler404 = "distributed_core.api.errors.not_found"
 handler500 = "distributed_core.api.errors.server_error"

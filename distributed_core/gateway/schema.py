@@ -1,0 +1,13 @@
+"""Tell drf-spectacular how gateway routes authenticate: a bearer service credential."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class ServiceCredentialScheme(OpenApiAuthenticationExtension):
+    """Documents `ServiceCredentialChallenge` as HTTP bearer authentication."""
+
+    target_class = "distributed_core.gateway.credentials.ServiceCredentialChallenge"
+    name = "serviceCredential"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "A service credential from SERVICE_TOKENS"}

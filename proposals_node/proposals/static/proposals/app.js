@@ -1,0 +1,258 @@
+// The Proposals app: proposals as cards with their status and active package, live via both hubs.
+import { api, Drafts, followHub, h, notify, perform, refresher } from "/static/distributed_core/live.js";
+
+const list = document.getElementById("proposals");
+const createForm = document.getElementById("create-form");
+const workflowsHub = document.getElementById("app-script").dataset.workflowsHub;
+const drafts = new Drafts(document.body);
+let editing = null; // id of the proposal whose edit form is open
+let view = []; // [{proposal, status, package, packageError}]
+
+async function load() {
+  const proposals = await api("GET", "/api/proposal/get");
+  const rows = await Promise.all(
+    proposals.map(async (proposal) => {
+      const row = { proposal, status: null, package: null, packageError: null };
+      const status = api("GET", `/api/proposal/getStatus/${proposal.id}`).catch(() => null);
+      if (proposal.packageId) {
+        try {
+          row.package = await api("GET", `/api/workflows/getActivePackage/${proposal.id}/Proposal`);
+        } catch (error) {
+          if (error.status !== 404) row.packageError = error.message;
+        }
+      }
+      row.status = await status;
+      return row;
+    }),
+  );
+  view = rows.sort((a, b) => a.proposal.id - b.proposal.id);
+  render();
+}
+
+const refresh = refresher(load);
+
+function field(label, key, fallback, tag = "input") {
+  return h("label", {}, label, h(tag, { name: key.split("-")[0], dataset: { key }, value: drafts.value(key, fallback), autocomplete: "off" }));
+}
+
+function formValues(form) {
+  return Object.fromEntries(new FormData(form).entries());
+}
+
+function busy(form, on) {
+  for (const button of form.querySelectorAll("button")) button.disabled = on;
+}
+
+async function submitForm(event, action, onSuccess) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  busy(form, true);
+  try {
+    await perform(() => action(formValues(form)), onSuccess);
+  } finally {
+    busy(form, false);
+  }
+}
+
+function packageSection(row) {
+  const { proposal, package: pkg } = row;
+  const id = proposal.id;
+  if (row.packageError) {
+    return h("div", { class: "package-section" }, h("p", { class: "meta" }, `Package ${proposal.packageId}: ${row.packageError}`));
+  }
+  if (pkg) {
+    const section = h(
+      "div",
+      { class: "package-section", dataset: { packageId: pkg.id } },
+      h("p", {}, "Package: ", h("strong", {}, pkg.title || `#${pkg.id}`), " ", h("span", { class: "badge package-state", dataset: { state: pkg.state } }, pkg.state)),
+      pkg.value ? h("p", { class: "meta" }, pkg.value) : null,
+    );
+    if (pkg.state === "Returned") {
+      section.append(
+        h(
+          "form",
+          {
+            class: "resubmit-form",
+            onsubmit: (event) =>
+              submitForm(
+                event,
+                (values) => api("POST", "/api/workflows/submitPackage", { ...values, id: pkg.id, entityId: id, entityType: "Proposal" }),
+                () => {
+                  drafts.forget(`title-resubmit-${id}`);
+                  drafts.forget(`value-resubmit-${id}`);
+                  refresh();
+                },
+              ),
+          },
+          field("Package title", `title-resubmit-${id}`, pkg.title || ""),
+          field("Package value", `value-resubmit-${id}`, pkg.value || ""),
+          h("div", { class: "actions" }, h("button", { type: "submit" }, "Resubmit")),
+        ),
+      );
+    }
+    section.append(
+      h(
+        "div",
+        { class: "actions" },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "secondary",
+            onclick: async (event) => {
+              const button = event.currentTarget;
+              button.disabled = true;
+              const done = await perform(() => api("POST", "/api/workflows/withdrawPackage", { id: pkg.id }), refresh);
+              if (!done) button.disabled = false;
+            },
+          },
+          "Withdraw package",
+        ),
+      ),
+    );
+    return section;
+  }
+  if (proposal.packageId) {
+    return h("div", { class: "package-section" }, h("p", { class: "meta" }, `Package ${proposal.packageId} is no longer active`));
+  }
+  return h(
+    "div",
+    { class: "package-section" },
+    h(
+      "form",
+      {
+        class: "submit-form",
+        onsubmit: (event) =>
+          submitForm(
+            event,
+            (values) => api("POST", "/api/workflows/submitPackage", { ...values, entityId: id, entityType: "Proposal" }),
+            () => {
+              drafts.forget(`title-submit-${id}`);
+              drafts.forget(`value-submit-${id}`);
+              refresh();
+            },
+          ),
+      },
+      h("p", { class: "meta" }, "Submit a package for approval"),
+      field("Package title", `title-submit-${id}`, ""),
+      field("Package value", `value-submit-${id}`, ""),
+      h("div", { class: "actions" }, h("button", { type: "submit" }, "Submit package")),
+    ),
+  );
+}
+
+function card(row) {
+  const { proposal, status } = row;
+  const id = proposal.id;
+  const element = h("article", { class: "card proposal", dataset: { proposalId: id }, "aria-label": `Proposal ${proposal.title || id}` });
+  if (editing === id) {
+    element.append(
+      h(
+        "form",
+        {
+          class: "edit-form",
+          onsubmit: (event) =>
+            submitForm(
+              event,
+              (values) => api("POST", "/api/proposal/save", { id, ...values }),
+              () => {
+                editing = null;
+                drafts.forget(`title-edit-${id}`);
+                drafts.forget(`value-edit-${id}`);
+                refresh();
+              },
+            ),
+        },
+        field("Title", `title-edit-${id}`, proposal.title || ""),
+        field("Value", `value-edit-${id}`, proposal.value || "", "textarea"),
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { type: "submit" }, "Save"),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "secondary",
+              onclick: () => {
+                editing = null;
+                drafts.forget(`title-edit-${id}`);
+                drafts.forget(`value-edit-${id}`);
+                drafts.rerender(render);
+                list.querySelector(`[data-proposal-id="${id}"] .edit-button`)?.focus();
+              },
+            },
+            "Cancel",
+          ),
+        ),
+      ),
+    );
+  } else {
+    element.append(
+      h("h3", { class: "title" }, proposal.title || "(untitled)"),
+      h("p", { class: "value" }, proposal.value),
+      h("p", { class: "meta" }, `#${id} · status `, h("span", { class: "badge status-state", dataset: { state: status?.state || "" } }, status?.state || "unknown")),
+    );
+  }
+  element.append(
+    packageSection(row),
+    h(
+      "div",
+      { class: "actions" },
+      editing === id
+        ? null
+        : h(
+            "button",
+            {
+              type: "button",
+              class: "secondary edit-button",
+              onclick: () => {
+                editing = id;
+                drafts.rerender(render);
+                list.querySelector(`[data-key="title-edit-${id}"]`)?.focus();
+              },
+            },
+            "Edit",
+          ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "danger",
+          onclick: async (event) => {
+            const button = event.currentTarget;
+            if (!window.confirm(`Remove proposal "${proposal.title || id}"?`)) return;
+            button.disabled = true;
+            const done = await perform(() => api("DELETE", "/api/proposal/remove", { id }), refresh);
+            if (!done) button.disabled = false;
+          },
+        },
+        "Remove",
+      ),
+    ),
+  );
+  return element;
+}
+
+function render() {
+  list.replaceChildren(...(view.length ? view.map(card) : [h("p", { class: "empty" }, "No proposals yet.")]));
+  list.setAttribute("aria-busy", "false");
+}
+
+createForm.addEventListener("submit", (event) =>
+  submitForm(
+    event,
+    (values) => api("POST", "/api/proposal/save", values),
+    () => {
+      createForm.reset();
+      drafts.forget("create-");
+      refresh();
+    },
+  ),
+);
+
+const onChange = () => refresh();
+followHub({ url: "/events/proposal", indicator: document.getElementById("hub-proposal"), onChange });
+followHub({ url: workflowsHub, indicator: document.getElementById("hub-package"), onChange });
+refresh();
+window.addEventListener("error", (event) => notify(event.message, "error"));
