@@ -73,8 +73,8 @@ def document_entity_viewset(viewset: type) -> type:
     Called for every EntityViewSet subclass: the shapes depend on its serializer, and the
     envelopes (ApiMessage, ValidationMessage, the 400 message string) on the wire contract.
     """
-    from drf_spectacular.types import OpenApiTypes
     from drf_spectacular.drainage import isolate_view_method
+    from drf_spectacular.types import OpenApiTypes
     from drf_spectacular.utils import OpenApiResponse, extend_schema
     from rest_framework import serializers
 

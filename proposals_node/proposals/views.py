@@ -15,8 +15,8 @@ from rest_framework.response import Response
 
 from contracts.workflows import PackageData
 from distributed_core.api.responses import api_response, validation_response
-from distributed_core.api.schema import document_entity_viewset
 from distributed_core.api.routes import ENTITY_ROUTES, WireRoute
+from distributed_core.api.schema import document_entity_viewset
 from distributed_core.api.serializers import IdSerializer
 from distributed_core.api.viewsets import EntityViewSet, ReadOnlyEntityViewSet
 from distributed_core.conf import dd_settings

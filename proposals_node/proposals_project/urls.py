@@ -1,10 +1,10 @@
 """Routes of the proposals node: proposals, statuses, the workflows proxy, admin, OpenAPI."""
 
 from django.urls import path
-from proposals.views import ProposalViewSet, StatusViewSet, WorkflowsProxyViewSet, proposals_app
 
 from distributed_core.api.routes import wire_urls
 from distributed_core.api.urls import node_urls
+from proposals.views import ProposalViewSet, StatusViewSet, WorkflowsProxyViewSet, proposals_app
 
 urlpatterns = node_urls(
     wire_urls("api/proposal", ProposalViewSet),

@@ -1,10 +1,10 @@
 """Routes of the workflows node: package actions, the gateway, resource API, admin, OpenAPI."""
 
 from django.urls import path
-from workflows.views import PackageViewSet, WorkflowsGatewayViewSet, workflows_app
 
 from distributed_core.api.routes import wire_urls
 from distributed_core.api.urls import node_urls
+from workflows.views import PackageViewSet, WorkflowsGatewayViewSet, workflows_app
 
 urlpatterns = node_urls(
     wire_urls("api/package", PackageViewSet),

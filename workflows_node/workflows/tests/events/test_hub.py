@@ -3,11 +3,11 @@
 import json
 
 import pytest
-from workflows_project.asgi import application
 
 from distributed_core.testing import WebsocketClient
 from workflows.commands import PackageCommand
 from workflows.models import Package
+from workflows_project.asgi import application
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.anyio]
 
