@@ -243,20 +243,26 @@ def ensure_js_packages() -> str | None:
     return None
 
 
-def suites() -> list[tuple[str, Path]]:
-    return [(node["name"], node_dir(node["name"])) for node in NODES] + [("cross-node", ROOT / "tests")]
+CHROMIUM = Path("/usr/bin/chromium")
 
 
-def run_suites(label: str, env: dict[str, str], pytest_args: list[str], results: dict) -> None:
+def suites(ignored: list[str], browser: bool) -> list[tuple[str, Path, list[str]]]:
+    """(name, folder, pytest targets): each node's own tests, the cross-node tests, the browser tests."""
+    found = [(node["name"], node_dir(node["name"]), []) for node in NODES]
+    found.append(("cross-node", ROOT, ["tests", "--ignore=tests/browser", *(f"--ignore={path}" for path in ignored)]))
+    if browser:
+        found.append(("browser", ROOT, ["tests/browser"]))
+    return found
+
+
+def run_suites(label: str, env: dict[str, str], args: argparse.Namespace, results: dict, **options) -> None:
     report_dir = ROOT / "var" / "reports"
     report_dir.mkdir(parents=True, exist_ok=True)
-    for name, folder in suites():
+    for name, cwd, target in suites(**options):
         report = report_dir / f"{label}-{name}.xml"
         report.unlink(missing_ok=True)
         print(f"\n===== [{label}] {name} =====", flush=True)
-        cwd = folder if name != "cross-node" else ROOT
-        target = [] if name != "cross-node" else ["tests"]
-        command = [sys.executable, "-m", "pytest", *target, f"--junitxml={report}", *pytest_args]
+        command = [sys.executable, "-m", "pytest", *target, f"--junitxml={report}", *args.pytest_args]
         code = subprocess.run(command, cwd=cwd, env=env).returncode
         results[f"{label}/{name}"] = (code, read_report(report))
 
@@ -279,9 +285,20 @@ def cmd_test(args: argparse.Namespace) -> int:
     base_env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
     results: dict[str, tuple[int, dict[str, int]]] = {}
     problems: list[str] = []
+    ignored: list[str] = []  # optional parts this machine cannot run (outside CI only)
     missing_js = ensure_js_packages()
-    if missing_js:
-        (problems.append(f"FAILED: {missing_js}") if in_ci else print(f"\nNOTE: {missing_js}", flush=True))
+    if missing_js and in_ci:
+        problems.append(f"FAILED: {missing_js}")
+    elif missing_js:
+        print(f"\nSKIPPED the SignalR JavaScript client tests and the browser tests: {missing_js}", flush=True)
+        ignored.append("tests/test_hub_protocol_js.py")
+    browser = not missing_js
+    if not CHROMIUM.exists():
+        if in_ci:
+            problems.append(f"FAILED: the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+        elif browser:
+            print(f"\nSKIPPED the browser tests: no Chromium at {CHROMIUM} (apt-get install chromium)", flush=True)
+        browser = False
     redis_url = os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS)
     no_redis = redis_problem(redis_url)
     if no_redis is None:
@@ -291,7 +308,8 @@ def cmd_test(args: argparse.Namespace) -> int:
     else:
         print(f"\nNOTE: {no_redis}: the several-worker tests will be skipped and the Redis run too.", flush=True)
     if not args.postgres_only:
-        run_suites("sqlite", base_env, args.pytest_args, results)
+        # the browser tests exercise pages, not databases: they run once, on the embedded default
+        run_suites("sqlite", base_env, args, results, ignored=ignored, browser=browser)
     if not args.sqlite_only:
         url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
         problem = postgres_problem(url) or no_redis
@@ -299,7 +317,7 @@ def cmd_test(args: argparse.Namespace) -> int:
             env = {**base_env, "TEST_POSTGRES_URL": url, "REDIS_URL": redis_url}
             for node in NODES:
                 env[f"{node['name'].upper()}_DATABASE_URL"] = f"{url}/dd_{node['name']}"
-            run_suites("postgres+redis", env, args.pytest_args, results)
+            run_suites("postgres+redis", env, args, results, ignored=ignored, browser=False)
         elif in_ci:
             problems.append(f"FAILED: the PostgreSQL + Redis run is required in CI. {problem}")
         else:

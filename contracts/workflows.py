@@ -24,6 +24,8 @@ __all__ = ["ACTIVE_STATES", "COMPLETED_STATES", "Package", "PackageData", "Packa
 
 
 class PackageStates(models.TextChoices):
+    """The states of a Package. Values are the names, as the wire carries them."""
+
     APPROVED = "Approved", "Approved"
     PENDING = "Pending", "Pending"
     REJECTED = "Rejected", "Rejected"
@@ -48,6 +50,7 @@ class Package(Entity):
 
     @property
     def is_active(self) -> bool:
+        """Whether the package still awaits a decision (Pending or Returned)."""
         return self.state in ACTIVE_STATES
 
 
@@ -68,16 +71,19 @@ class PackageData:
 
     @property
     def is_active(self) -> bool:
+        """Whether the package still awaits a decision (Pending or Returned)."""
         return self.state in ACTIVE_STATES
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> PackageData:
+        """A PackageData from the wire's camelCase object; keys it has no field for are ignored."""
         from distributed_core.api.json import to_snake
 
         names = {f.name for f in fields(cls)}
         return cls(**{to_snake(k): v for k, v in data.items() if to_snake(k) in names})
 
     def to_wire(self) -> dict[str, Any]:
+        """The package as the wire carries it: camelCase, nulls omitted."""
         from distributed_core.api.json import to_wire
 
         return to_wire(asdict(self))
@@ -90,24 +96,30 @@ class WorkflowsGateway(GatewayClient):
 
     @classmethod
     def from_settings(cls) -> WorkflowsGateway:
+        """A client of the `workflows` entry of `DD_GATEWAYS`, with `DD_GATEWAY_TIMEOUT`."""
         config = dd_settings.gateway("workflows")
         return cls(f"{config['url'].rstrip('/')}/gateway", config.get("token", ""), dd_settings.gateway_timeout)
 
     def gateway_id(self) -> str:
+        """The workflows node's gateway id (`GET /gateway/`)."""
         return self.call("GET", "")
 
     def get_packages_by_type(self, entity_type: str) -> list[PackageData]:
+        """Every package on entities of `entity_type`."""
         return [PackageData.from_wire(item) for item in self.call("GET", f"getPackagesByType/{entity_type}")]
 
     def get_packages_by_entity(self, entity_id: int, entity_type: str) -> list[PackageData]:
+        """Every package on the entity `entity_id` of type `entity_type`."""
         items = self.call("GET", f"getPackagesByEntity/{entity_id}/{entity_type}")
         return [PackageData.from_wire(item) for item in items]
 
     def get_active_package(self, entity_id: int, entity_type: str) -> PackageData | None:
+        """The package still awaiting a decision on that entity, or None."""
         data = self.call("GET", f"getActivePackage/{entity_id}/{entity_type}", none_if_missing=True)
         return PackageData.from_wire(data) if data is not None else None
 
     def validate_package(self, package: PackageData) -> ValidationMessage:
+        """The rules `package` breaks, per the workflows node (a refusal's messages); GatewayUnavailable raises."""
         try:
             data = self.call("POST", "validatePackage", package.to_wire())
         except GatewayUnavailable:
@@ -117,9 +129,11 @@ class WorkflowsGateway(GatewayClient):
         return ValidationMessage(list(data.get("messages", [])))
 
     def submit_package(self, package: PackageData) -> ApiMessage[PackageData]:
+        """Submit a new package (or resubmit a Returned one); the answer carries the stored package."""
         data = self.call("POST", "submitPackage", package.to_wire())
         return ApiMessage(PackageData.from_wire(data["data"]), data.get("message", ""))
 
     def withdraw_package(self, package_id: int) -> ApiMessage[int]:
+        """Withdraw (remove) the active package `package_id`; the answer carries its id."""
         data = self.call("POST", "withdrawPackage", {"id": package_id})
         return ApiMessage(data["data"], data.get("message", ""))

@@ -13,9 +13,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     """Shows rows; adds and edits happen elsewhere (a Command, a saga, the event log)."""
 
     def has_add_permission(self, request) -> bool:
+        """No one adds rows here: they come from a Command, a saga or the event log."""
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        """No one edits rows here: the change page shows them read-only."""
         return False
 
 
@@ -26,6 +28,7 @@ class ReadOnlyEntityAdmin(ReadOnlyAdmin):
     list_per_page = 50
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        """No one deletes an entity here: removal goes through the node's API (its Command)."""
         return False
 
 

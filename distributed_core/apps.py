@@ -2,10 +2,13 @@ from django.apps import AppConfig
 
 
 class DistributedCoreConfig(AppConfig):
+    """The distributed_core app: the event log and listener models, their admin, `listen` and `prune_events`."""
+
     name = "distributed_core"
     verbose_name = "Distributed core"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        """Register the system checks and the OpenAPI description of the service credential."""
         from . import checks  # noqa: F401  (registers the system checks)
         from .gateway import schema  # noqa: F401  (documents the service credential in OpenAPI)

@@ -30,6 +30,7 @@ class NodeApplication:
             await self.router(scope, receive, send)
 
     async def lifespan(self, receive, send) -> None:
+        """Start the listeners on startup (when they run in-process) and cancel them on shutdown."""
         from .conf import dd_settings
         from .events.runner import run_listeners
 

@@ -12,6 +12,7 @@ from .conf import dd_settings
 
 @checks.register(checks.Tags.security, deploy=True)
 def gateway_credentials_deploy(app_configs, **kwargs):
+    """`check --deploy`: an error when SERVICE_TOKENS is empty (gateway and hubs open)."""
     if dd_settings.service_tokens:
         return []
     return [

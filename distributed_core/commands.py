@@ -106,12 +106,14 @@ class EntityCommand(Generic[E]):
     # -- helpers for subclasses -------------------------------------------------------------
 
     def get_model(self) -> type[E]:
+        """The subclass's `model`; a TypeError when it did not set it."""
         model = getattr(self, "model", None)
         if model is None:
             raise TypeError(f"{type(self).__name__} must set `model`.")
         return model
 
     def not_found(self, entity_id: Any) -> NotFound:
+        """The NotFound for `entity_id` (`Proposal 3 not found`), for the caller to raise."""
         return NotFound(f"{self.get_model().type_name()} {entity_id} not found")
 
     def lock(self, entity_id: Any) -> E:
@@ -122,6 +124,7 @@ class EntityCommand(Generic[E]):
         return entity
 
     def ensure_valid(self, entity: E, stored: E | None) -> None:
+        """Raise ValidationFailed with every rule `entity` breaks, if it breaks any."""
         messages = self.get_validation_messages(entity, stored)
         if messages:
             raise ValidationFailed(messages)
@@ -154,6 +157,7 @@ class EntityCommand(Generic[E]):
             raise Conflict(self.integrity_message(entity, error)) from error
 
     def integrity_message(self, entity: E, error: IntegrityError) -> str:
+        """The Conflict message when the database refuses a write; override it to word a constraint."""
         return f"{entity.type_name()} could not be saved: {error}"
 
     def hook(self, signal: Signal, step: str, entity: E) -> None:

@@ -25,10 +25,12 @@ class ApiMessage(Generic[T]):
 
     @property
     def has_data(self) -> bool:
+        """Whether the command produced data (`hasData` on the wire)."""
         return self.data is not None
 
     @classmethod
     def failure(cls, message: str) -> ApiMessage[T]:
+        """An error answer that carries only `message`."""
         return cls(data=None, message=message, error=True)
 
 
@@ -40,11 +42,14 @@ class ValidationMessage:
 
     @property
     def is_valid(self) -> bool:
+        """Whether no rule is broken."""
         return not self.messages
 
     @property
     def message(self) -> str:
+        """The broken rules joined with `; `, or `Valid`."""
         return "; ".join(self.messages) if self.messages else "Valid"
 
     def as_wire(self) -> dict[str, Any]:
+        """The validation envelope (`messages`, `message`, `is_valid`), camel-cased by the renderer."""
         return {"messages": self.messages, "message": self.message, "is_valid": self.is_valid}

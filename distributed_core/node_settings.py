@@ -42,6 +42,7 @@ class ImproperlyConfiguredEnvironment(RuntimeError):
 
 
 def env_bool(name: str, default: bool) -> bool:
+    """The variable `name` as a bool (`1`, `true`, `yes`, `on`); `default` when unset or empty."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
@@ -49,6 +50,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
+    """The comma list in `name`, items stripped, empty ones dropped; `default` when unset."""
     raw = os.environ.get(name)
     if raw is None:
         return default
@@ -56,12 +58,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def default_cors_headers() -> tuple[str, ...]:
+    """django-cors-headers' default allowed request headers."""
     from corsheaders.defaults import default_headers
 
     return default_headers
 
 
 def database_settings(node: str, base_dir: Path) -> dict[str, Any]:
+    """`<NODE>_DATABASE_URL`, else `DATABASE_URL`, else a SQLite file in `DD_DATA_DIR` (or `base_dir`)."""
     url = os.environ.get(f"{node.upper()}_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if url:
         import dj_database_url
@@ -80,6 +84,7 @@ def database_settings(node: str, base_dir: Path) -> dict[str, Any]:
 
 
 def channel_layers() -> dict[str, Any]:
+    """A Redis channel layer when `REDIS_URL` is set (keys prefixed `CHANNEL_LAYER_PREFIX`), else in-memory."""
     redis_url = os.environ.get("REDIS_URL")
     if redis_url:
         return {
@@ -100,6 +105,7 @@ def channel_layers() -> dict[str, Any]:
 
 
 def gateways(remotes: list[str]) -> dict[str, dict[str, Any]]:
+    """`DD_GATEWAYS` for `remotes`: URL and token from `<REMOTE>_GATEWAY_URL`/`_TOKEN`, local ports by default."""
     return {
         remote: {
             "url": os.environ.get(

@@ -17,4 +17,5 @@ def signalr_available() -> bool:
 
 
 def app_context(**extra: Any) -> dict[str, Any]:
+    """The template context every browser app needs (node name, whether SignalR is installed), plus `extra`."""
     return {"node": dd_settings.node_name, "signalr_available": signalr_available(), **extra}

@@ -22,6 +22,7 @@ class EntityQuery(Generic[E]):
     model: type[E]
 
     def get_model(self) -> type[E]:
+        """The subclass's `model`; a TypeError when it did not set it."""
         model = getattr(self, "model", None)
         if model is None:
             raise TypeError(f"{type(self).__name__} must set `model`.")

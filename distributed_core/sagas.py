@@ -30,5 +30,6 @@ class EntitySaga:
             getattr(self, name)(event)
 
     def announce(self, target: str, entity: models.Model, message: str) -> None:
+        """Log an event on this saga's hub, in the current transaction (published after commit)."""
         if self.hub:
             record_event(self.hub, target, entity=entity, message=message)

@@ -19,6 +19,7 @@ class JsonClient:
         self.client = Client()
 
     def call(self, method: str, path: str, body: Any = None, raw: str | None = None, **headers: str):
+        """Send `body` as JSON (or `raw` as is) with `method`; the decoded answer lands in `json_body`."""
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         send = getattr(self.client, method)
         if data is None:
@@ -29,12 +30,15 @@ class JsonClient:
         return response
 
     def get(self, path: str, **headers: str):
+        """GET `path`, with `headers` as keyword arguments."""
         return self.call("get", path, **headers)
 
     def post(self, path: str, body: Any = None, raw: str | None = None, **headers: str):
+        """POST `body` as JSON (or `raw` as is) to `path`."""
         return self.call("post", path, body, raw, **headers)
 
     def delete(self, path: str, body: Any = None, raw: str | None = None, **headers: str):
+        """DELETE `path`, with `body` as JSON (or `raw` as is) when given."""
         return self.call("delete", path, body, raw, **headers)
 
 
@@ -56,18 +60,22 @@ class WebsocketClient(ApplicationCommunicator):
         super().__init__(application, scope)
 
     async def connect(self, timeout: float = 5) -> bool:
+        """Open the WebSocket; whether the app accepted it."""
         await self.send_input({"type": "websocket.connect"})
         return (await self.receive_output(timeout))["type"] == "websocket.accept"
 
     async def send_text(self, text: str) -> None:
+        """Send one text frame to the app."""
         await self.send_input({"type": "websocket.receive", "text": text})
 
     async def receive_text(self, timeout: float = 5) -> str:
+        """The app's next text frame; an AssertionError when it sends anything else (a close)."""
         message = await self.receive_output(timeout)
         if message["type"] != "websocket.send":
             raise AssertionError(f"expected a frame, got {message}")
         return message["text"]
 
     async def disconnect(self, timeout: float = 5) -> None:
+        """Close the WebSocket (code 1000) and wait for the app to finish."""
         await self.send_input({"type": "websocket.disconnect", "code": 1000})
         await self.wait(timeout)

@@ -18,6 +18,23 @@ ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 40.0
 
 
+SUITE_CODE = ["distributed_core", "contracts", "manage_all.py", "nodes.json", "requirements.txt", "pyproject.toml"]
+
+
+def copy_suite(target: Path, extra: tuple[str, ...] = ()) -> Path:
+    """Copy the suite's code (and `extra` node folders) to `target`, e.g. to run startnode there."""
+    import shutil
+
+    for name in [*SUITE_CODE, *extra]:
+        source = ROOT / name
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__", "*.sqlite3*", "staticfiles")
+            shutil.copytree(source, target / name, ignore=ignore)
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

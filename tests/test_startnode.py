@@ -4,33 +4,24 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from .client import Api
 from .hub_client import HubClient
-from .nodes import ROOT, NodeProcess, free_port
-
-COPIED = ["distributed_core", "contracts", "manage_all.py", "nodes.json", "requirements.txt", "pyproject.toml"]
+from .nodes import NodeProcess, copy_suite, free_port
 
 
 @pytest.fixture(scope="module")
 def suite_copy(tmp_path_factory):
     """A copy of the suite's code, so startnode can register a node without touching this checkout."""
-    root = tmp_path_factory.mktemp("suite")
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, root / name)
-    return root
+    return copy_suite(tmp_path_factory.mktemp("suite"))
 
 
-def startnode(root, *args: str) -> subprocess.CompletedProcess:
+def startnode(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DD_SKIP_VENV": "1"}
     command = [sys.executable, "manage_all.py", "startnode", *args]
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120)

@@ -20,10 +20,12 @@ HTML_PREFIXES = ("/admin", "/static")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """`handler404`: a 404 whose body is a JSON string naming the unmatched method and path."""
     return JsonResponse(f"No route for {request.method} {request.path}", status=404, safe=False)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """`handler500`: a 500 whose body is a JSON object: type `ServerError`, a generic message, the path."""
     return JsonResponse({"type": "ServerError", "message": "Internal server error", "path": request.path}, status=500)
 
 
@@ -44,6 +46,7 @@ class JsonErrorsMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """Log an unhandled error and answer a JSON 500; admin and static paths keep Django's page."""
         if request.path.startswith(HTML_PREFIXES):
             return None
         logger.exception("Unhandled error on %s", request.path)

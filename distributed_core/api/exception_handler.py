@@ -23,6 +23,7 @@ logger = logging.getLogger("distributed_core")
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF's handler: application, DRF and Django errors answer their message as a JSON string; others a logged 500."""
     if isinstance(exc, ApplicationError):
         return Response(exc.message, status=exc.status_code)
     if isinstance(exc, exceptions.ValidationError):
@@ -45,6 +46,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
 
 def server_error_body(exc: BaseException, path: str) -> dict[str, str]:
+    """The 500 body: the exception's type name, its message (or the type name again) and the path."""
     return {"type": type(exc).__name__, "message": str(exc) or type(exc).__name__, "path": path}
 
 

@@ -23,11 +23,13 @@ _UPPER = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 
 def to_camel(name: str) -> str:
+    """The camelCase form of a snake_case name (`date_created` -> `dateCreated`)."""
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def to_snake(name: str) -> str:
+    """The snake_case form of a camelCase name (`dateCreated` -> `date_created`)."""
     return _UPPER.sub(r"_\1", name).lower()
 
 
@@ -41,6 +43,7 @@ def to_wire(data: Any) -> Any:
 
 
 def from_wire(data: Any) -> Any:
+    """Snake-case every key, recursively (what the parser does to a body; nulls are kept)."""
     if isinstance(data, dict):
         return {to_snake(str(k)): from_wire(v) for k, v in data.items()}
     if isinstance(data, list):
@@ -49,17 +52,25 @@ def from_wire(data: Any) -> Any:
 
 
 class RequestTooLarge(APIException):
+    """413: the request body is over `DATA_UPLOAD_MAX_MEMORY_SIZE`."""
+
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "request_too_large"
 
 
 class CamelCaseJSONRenderer(JSONRenderer):
+    """DRF's JSON renderer, writing the wire's shape: camelCase keys, nulls omitted."""
+
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        """Render `to_wire(data)` instead of `data`."""
         return super().render(to_wire(data), accepted_media_type, renderer_context)
 
 
 class CamelCaseJSONParser(JSONParser):
+    """DRF's JSON parser, reading camelCase keys as snake_case from a body of bounded size."""
+
     def parse(self, stream, media_type=None, parser_context=None):
+        """Refuse a body over `DATA_UPLOAD_MAX_MEMORY_SIZE` (413), then parse it and snake-case its keys."""
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and stream is not None:
             body = stream.read(limit + 1)

@@ -18,6 +18,7 @@ __all__ = ["api_response", "validation_response"]
 
 
 def api_response(message: ApiMessage, serialize: Callable[[Any], Any] = lambda data: data) -> Response:
+    """400 on error, 404 without data (the message as a JSON string), else 200 with the envelope."""
     if message.error:
         return Response(message.message, status=status.HTTP_400_BAD_REQUEST)
     if not message.has_data:
@@ -27,6 +28,7 @@ def api_response(message: ApiMessage, serialize: Callable[[Any], Any] = lambda d
 
 
 def validation_response(message: ValidationMessage) -> Response:
+    """400 with the joined messages when a rule is broken, else 200 with the validation envelope."""
     if not message.is_valid:
         return Response(message.message, status=status.HTTP_400_BAD_REQUEST)
     return Response(message.as_wire())

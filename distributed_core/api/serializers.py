@@ -13,6 +13,7 @@ class StrictCharField(serializers.CharField):
     """A CharField that refuses numbers, booleans, lists and objects instead of coercing them."""
 
     def to_internal_value(self, data):
+        """Refuse anything but a string, where CharField would coerce it."""
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
@@ -41,6 +42,7 @@ class EntitySerializer(serializers.ModelSerializer):
             field.required = False  # what is required is a Command's rule, with its message
 
     def to_internal_value(self, data):
+        """Refuse unknown fields (named in camelCase) before the usual validation."""
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:

@@ -17,6 +17,7 @@ __all__ = ["hub_access_problem"]
 
 
 def browser_access_open() -> bool:
+    """Whether DRF's default permissions let anonymous browsers in (every one is AllowAny)."""
     return all(permission is AllowAny for permission in api_settings.DEFAULT_PERMISSION_CLASSES)
 
 

@@ -32,6 +32,8 @@ EVENT_TARGETS = ("OnAdd", "OnUpdate", "OnRemove", "OnStateChanged", "Sync", "Pin
 
 
 class Outcome(str, Enum):
+    """What `apply_event` did with an event: applied it, skipped a duplicate, or found a gap."""
+
     APPLIED = "applied"
     DUPLICATE = "duplicate"
     GAP = "gap"
@@ -55,11 +57,13 @@ def apply_event(source: str, target: str, event: dict[str, Any], saga: EntitySag
 
 
 def read_cursor(source: str) -> int:
+    """The last seq applied from `source` (0 before the first event)."""
     cursor = ListenerCursor.objects.filter(source=source).first()
     return cursor.seq if cursor else 0
 
 
 def save_state(source: str, connected: bool, error: str = "") -> None:
+    """Record whether `source`'s listener is connected, and its error (connecting clears it)."""
     cursor, _ = ListenerCursor.objects.get_or_create(source=source)
     cursor.connected = connected
     if error or connected:
@@ -147,6 +151,7 @@ class EventListener:
         return handle
 
     async def on_event(self, target: str, arguments: list[Any]) -> None:
+        """Apply a logged event through the saga, replaying on a gap; Ping and Sync (no seq) are ignored."""
         event = arguments[0] if arguments else None
         if not isinstance(event, dict) or isinstance(event.get("seq"), bool) or not isinstance(event.get("seq"), int):
             return  # Ping and Sync carry no logged event
@@ -156,6 +161,7 @@ class EventListener:
             await self.request_replay()
 
     async def request_replay(self) -> None:
+        """Ask the hub to `Replay` every event after this node's cursor (when connected)."""
         client = self.client
         if client is None:
             return
@@ -164,6 +170,7 @@ class EventListener:
         await client.send("Replay", [since], on_invocation=self.on_replayed)
 
     async def on_replayed(self, completion: Any) -> None:
+        """The Replay's completion: the replay is over; a failure becomes the last error."""
         self.replaying = False
         error = getattr(completion, "error", None)
         if error:

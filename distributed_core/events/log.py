@@ -29,6 +29,7 @@ logger = logging.getLogger("distributed_core.events")
 
 
 def group_name(hub: str) -> str:
+    """The channel-layer group of `hub`'s connections (`events.<hub>`)."""
     return f"events.{hub}"
 
 
@@ -69,4 +70,5 @@ def publish(event: Event) -> None:
 
 
 def events_after(hub: str, since: int, limit: int = 1000) -> list[Event]:
+    """Up to `limit` logged events of `hub` after seq `since`, in seq order."""
     return list(Event.objects.filter(hub=hub, seq__gt=since).order_by("seq")[:limit])

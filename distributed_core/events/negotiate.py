@@ -20,6 +20,7 @@ __all__ = ["negotiate"]
 
 @csrf_exempt
 def negotiate(request: HttpRequest, hub: str) -> JsonResponse:
+    """SignalR's negotiate (POST only): check the hub and the caller's access, offer WebSockets only."""
     if request.method != "POST":
         return JsonResponse(f"Method {request.method} not allowed: negotiate with POST", status=405, safe=False)
     if hub.lower() not in dd_settings.hubs:

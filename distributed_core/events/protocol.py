@@ -17,6 +17,8 @@ RS = "\x1e"
 
 
 class MessageType(IntEnum):
+    """The numeric `type` of a record after the handshake."""
+
     INVOCATION = 1
     STREAM_ITEM = 2
     COMPLETION = 3
@@ -35,6 +37,7 @@ class HandshakeError(ProtocolError):
 
 
 def encode(message: dict[str, Any]) -> str:
+    """A message as one compact JSON record, ended by the separator."""
     return json.dumps(message, separators=(",", ":")) + RS
 
 
@@ -55,6 +58,7 @@ def decode(text: str) -> list[dict[str, Any]]:
 
 
 def check_handshake(record: dict[str, Any]) -> None:
+    """Raise HandshakeError unless the handshake asks for protocol `json`, version 1."""
     protocol, version = record.get("protocol"), record.get("version")
     if protocol != "json":
         raise HandshakeError(f"The protocol '{protocol}' is not supported: this hub speaks 'json' only")
@@ -63,10 +67,12 @@ def check_handshake(record: dict[str, Any]) -> None:
 
 
 def invocation(target: str, arguments: list[Any]) -> dict[str, Any]:
+    """A non-blocking invocation record (no id, no completion expected): call `target` with `arguments`."""
     return {"type": MessageType.INVOCATION, "target": target, "arguments": arguments}
 
 
 def completion(invocation_id: str, result: Any = None, error: str | None = None) -> dict[str, Any]:
+    """The completion of `invocation_id`: with `error` if given, else with `result` unless it is None."""
     message: dict[str, Any] = {"type": MessageType.COMPLETION, "invocationId": invocation_id}
     if error is not None:
         message["error"] = error
@@ -76,6 +82,7 @@ def completion(invocation_id: str, result: Any = None, error: str | None = None)
 
 
 def close(error: str | None = None, allow_reconnect: bool = False) -> dict[str, Any]:
+    """A close record, with the reason when there is one and `allowReconnect` when asked."""
     message: dict[str, Any] = {"type": MessageType.CLOSE}
     if error:
         message["error"] = error

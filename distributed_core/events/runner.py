@@ -13,6 +13,7 @@ __all__ = ["build_listeners", "run_listeners"]
 
 
 def build_listeners() -> list[EventListener]:
+    """One EventListener per `DD_LISTENERS` entry, on its source gateway's `/events/<hub>` with its token."""
     listeners = []
     for config in dd_settings.listeners:
         gateway = dd_settings.gateway(config["source"])

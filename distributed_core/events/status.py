@@ -11,6 +11,7 @@ __all__ = ["events_status"]
 
 
 def events_status(request: HttpRequest) -> JsonResponse:
+    """This node's name, each hub's last seq and each listener's state, as JSON."""
     sequences = {row.hub: row.last_seq for row in HubSequence.objects.all()}
     hubs = [{"hub": hub, "lastSeq": sequences.get(hub, 0)} for hub in dd_settings.hubs]
     listeners = [

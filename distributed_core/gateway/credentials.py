@@ -18,6 +18,7 @@ __all__ = ["HasServiceCredential", "ServiceCredentialChallenge", "check_credenti
 
 
 def credential_from(headers: Mapping[str, str], query: Mapping[str, str]) -> str:
+    """The credential a caller presents: the Bearer token, else the `access_token` query parameter, else ''."""
     authorization = headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
         return authorization[7:].strip()
@@ -40,6 +41,7 @@ class HasServiceCredential(permissions.BasePermission):
     """DRF permission for gateway routes: a valid service credential, when the node requires one."""
 
     def has_permission(self, request, view) -> bool:
+        """Let a valid (or unneeded) credential through; 401 without one, 403 with a wrong one."""
         supplied = credential_from({"authorization": request.headers.get("Authorization", "")}, request.query_params)
         reason = check_credential(supplied)
         if reason is None:
@@ -53,7 +55,9 @@ class ServiceCredentialChallenge(authentication.BaseAuthentication):
     """Authenticates no user; it makes a missing credential a 401 with a Bearer challenge (not a 403)."""
 
     def authenticate(self, request):
+        """Never authenticates anyone: checking the credential is the permission's job."""
         return None
 
     def authenticate_header(self, request) -> str:
+        """The Bearer challenge that makes DRF answer a missing credential with 401."""
         return 'Bearer realm="gateway"'

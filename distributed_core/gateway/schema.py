@@ -10,4 +10,5 @@ class ServiceCredentialScheme(OpenApiAuthenticationExtension):
     name = "serviceCredential"
 
     def get_security_definition(self, auto_schema):
+        """HTTP bearer authentication with a token from SERVICE_TOKENS."""
         return {"type": "http", "scheme": "bearer", "description": "A service credential from SERVICE_TOKENS"}

@@ -25,4 +25,5 @@ class GatewayMixin:
     authentication_classes = [ServiceCredentialChallenge]
 
     def gateway_id(self, request: Request) -> Response:
+        """`GET /gateway/`: this node's gateway id."""
         return Response(dd_settings.gateway_id)

@@ -37,6 +37,7 @@ class Entity(models.Model):
         self.date_modified = now
 
     def save(self, *args, **kwargs) -> None:
+        """Stamp the type name and dates (`on_saving()`), then save as Django does."""
         self.on_saving()
         super().save(*args, **kwargs)
 

@@ -26,6 +26,7 @@ class ScaffoldError(ValueError):
 
 
 def validate_names(node: str, entity: str, taken_nodes: set[str]) -> None:
+    """Raise ScaffoldError for an invalid or taken node name, or an invalid entity name."""
     if not NODE_NAME.match(node) or keyword.iskeyword(node):
         raise ScaffoldError(
             f"Invalid node name '{node}': use 2-31 lowercase letters and digits, starting with a letter"

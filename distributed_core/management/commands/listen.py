@@ -10,9 +10,12 @@ from distributed_core.events.runner import run_listeners
 
 
 class Command(BaseCommand):
+    """`manage.py listen`: runs this node's listeners in this process until interrupted."""
+
     help = "Run the node's EventListeners (DD_LISTENERS) until interrupted. Needs REDIS_URL to reach the hubs."
 
     def handle(self, *args, **options) -> None:
+        """Run the listeners until Ctrl-C; refuse when there are none, warn on an in-memory channel layer."""
         if not dd_settings.listeners:
             raise CommandError("This node has no listeners (DD_LISTENERS is empty).")
         if "InMemory" in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
