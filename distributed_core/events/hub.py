@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -44,10 +45,13 @@ class HubMethodError(Exception):
 
 
 class EventHubConsumer(AsyncWebsocketConsumer):
+    """An event hub at `/events/<hub>`: SignalR JSON protocol v1, the hub's events, Ping and Replay."""
+
     handshaken = False
     keepalive_task: asyncio.Task | None = None
 
     async def connect(self) -> None:
+        """Accept a caller allowed on a hub this node serves; refuse others before accept (HTTP 403)."""
         self.hub = self.scope["url_route"]["kwargs"]["hub"].lower()
         headers = {key.decode().lower(): value.decode() for key, value in self.scope.get("headers", [])}
         query = {key: values[-1] for key, values in parse_qs(self.scope.get("query_string", b"").decode()).items()}
@@ -58,12 +62,14 @@ class EventHubConsumer(AsyncWebsocketConsumer):
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
+        """Stop the keep-alive and leave the hub's group."""
         if self.keepalive_task is not None:
             self.keepalive_task.cancel()
         if self.handshaken:
             await self.channel_layer.group_discard(group_name(self.hub), self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """One frame: the handshake first, then each record; a bad frame closes with the reason."""
         if text_data is None:
             await self.fail("Binary frames are not supported: this hub speaks the JSON protocol")
             return
@@ -81,6 +87,7 @@ class EventHubConsumer(AsyncWebsocketConsumer):
             await self.fail(str(error), handshake=not self.handshaken)
 
     async def handshake(self, record: dict[str, Any]) -> None:
+        """Check the handshake, join the hub's group, answer `{}` and start the keep-alive pings."""
         check_handshake(record)
         await self.channel_layer.group_add(group_name(self.hub), self.channel_name)
         self.handshaken = True
@@ -88,6 +95,7 @@ class EventHubConsumer(AsyncWebsocketConsumer):
         self.keepalive_task = asyncio.create_task(self.keepalive())
 
     async def dispatch_record(self, record: dict[str, Any]) -> None:
+        """One record after the handshake: invoke, refuse streams, ignore keep-alives, close on Close."""
         kind = record.get("type")
         if kind == MessageType.INVOCATION:
             await self.invoke(record)
@@ -101,6 +109,7 @@ class EventHubConsumer(AsyncWebsocketConsumer):
             raise ProtocolError(f"Unknown message type: {kind!r}")
 
     async def invoke(self, record: dict[str, Any]) -> None:
+        """Run the named hub method (any case) and answer with its completion or its error."""
         target, arguments = record.get("target"), record.get("arguments", [])
         invocation_id = record.get("invocationId")
         methods = {"ping": self.hub_ping, "replay": self.hub_replay}
@@ -112,8 +121,13 @@ class EventHubConsumer(AsyncWebsocketConsumer):
             await self.send_completion(invocation_id, error="Invocation arguments must be a list")
             return
         try:
+            inspect.signature(method).bind(*arguments)
+        except TypeError:
+            await self.send_completion(invocation_id, error=f"{target}: wrong number of arguments")
+            return
+        try:
             result = await method(*arguments)
-        except (HubMethodError, TypeError) as error:
+        except HubMethodError as error:
             await self.send_completion(invocation_id, error=f"{target}: {error}")
             return
         await self.send_completion(invocation_id, result=result)
@@ -121,10 +135,12 @@ class EventHubConsumer(AsyncWebsocketConsumer):
     # -- hub methods ------------------------------------------------------------------------
 
     async def hub_ping(self, *arguments: Any) -> None:
+        """`Ping()`: broadcast `Ping` to every connection of the hub."""
         record = encode(invocation("Ping", [{"message": "Ping"}]))
         await self.channel_layer.group_send(group_name(self.hub), {"type": "hub.event", "record": record})
 
     async def hub_replay(self, since: Any = None) -> int:
+        """`Replay(since)`: send this connection every logged event after `since`; answer the last seq sent."""
         if isinstance(since, bool) or not isinstance(since, int) or since < 0:
             raise HubMethodError(f"expects the last seq you applied, a number >= 0, not {since!r}")
         while True:
@@ -137,17 +153,32 @@ class EventHubConsumer(AsyncWebsocketConsumer):
 
     # -- channel layer and helpers ----------------------------------------------------------
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Deliver `hub.event` directly; everything else goes through Channels' dispatch.
+
+        Channels runs `close_old_connections()` through the one shared sync thread before every
+        handler. `hub_event` only forwards an already-encoded record and never touches the
+        database, so that hop is pure cost on the fan-out path: one thread round trip per
+        connection per event, serialized with the node's HTTP views and listeners.
+        """
+        if message.get("type") == "hub.event":
+            await self.hub_event(message)
+        else:
+            await super().dispatch(message)
+
     async def hub_event(self, message: dict[str, Any]) -> None:
         """An event published to the hub's group (type `hub.event`)."""
         await self.send(text_data=message["record"])
 
     async def keepalive(self) -> None:
+        """Send a protocol Ping every `DD_HUB_KEEPALIVE_INTERVAL` seconds until cancelled."""
         with contextlib.suppress(asyncio.CancelledError):
             while True:
                 await asyncio.sleep(dd_settings.hub_keepalive_interval)
                 await self.send(text_data=encode({"type": MessageType.PING}))
 
     async def send_completion(self, invocation_id: str | None, result: Any = None, error: str | None = None) -> None:
+        """Answer a blocking invocation; a non-blocking one (no id) expects no answer."""
         if invocation_id is not None:  # a non-blocking invocation expects no answer
             await self.send(text_data=encode(completion(invocation_id, result, error)))
 

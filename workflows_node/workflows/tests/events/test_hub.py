@@ -89,3 +89,11 @@ async def test_a_listener_with_a_wrong_credential_is_refused(settings):
     right = WebsocketClient(application, "/events/package?access_token=secret")
     assert await right.connect()
     await right.disconnect()
+
+
+async def test_a_wrong_number_of_arguments_completes_with_an_error():
+    client = await connected()
+    invocation = {"type": 1, "invocationId": "3", "target": "Replay", "arguments": [1, 2]}
+    await client.send_text(json.dumps(invocation) + RS)
+    assert (await next_record(client))["error"] == "Replay: wrong number of arguments"
+    await client.disconnect()
