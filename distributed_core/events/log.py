@@ -10,6 +10,7 @@ channel layer; if the process dies in between, listeners still get it by replay.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 from typing import Any
@@ -33,10 +34,21 @@ def group_name(hub: str) -> str:
     return f"events.{hub}"
 
 
+class WireJSONEncoder(DjangoJSONEncoder):
+    """Datetimes as DRF writes them (microseconds, `Z` for UTC), so events match the HTTP answers."""
+
+    def default(self, o: Any) -> Any:
+        """Encode a datetime like DRF's DateTimeField; everything else like Django's encoder."""
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 def entity_to_wire(entity: models.Model) -> dict[str, Any]:
     """The entity as the wire carries it: camelCase, nulls omitted, ISO datetimes."""
     fields = {field.attname: getattr(entity, field.attname) for field in entity._meta.concrete_fields}
-    return to_wire(json.loads(json.dumps(fields, cls=DjangoJSONEncoder)))
+    return to_wire(json.loads(json.dumps(fields, cls=WireJSONEncoder)))
 
 
 def record_event(

@@ -94,3 +94,10 @@ def test_prune_events_command():
     PackageCommand().save(new_package())
     call_command("prune_events", "--days", "0")
     assert not Event.objects.exists()
+
+
+def test_event_data_matches_the_http_answer(api):
+    package = PackageCommand().save(new_package()).data
+    event = Event.objects.get(hub="package", target="OnAdd")
+    answer = api.get(f"/api/package/getFromId/{package.pk}").json_body
+    assert event.as_argument()["data"] == answer
