@@ -9,7 +9,9 @@ from urllib.parse import unquote, urlparse
 from asgiref.testing import ApplicationCommunicator
 from django.test import Client
 
-__all__ = ["JsonClient", "WebsocketClient"]
+__all__ = ["LIVE_UPDATES_NOTICE", "JsonClient", "WebsocketClient", "get_app_page"]
+
+LIVE_UPDATES_NOTICE = "live updates unavailable (run npm ci)"
 
 
 class JsonClient:
@@ -79,3 +81,21 @@ class WebsocketClient(ApplicationCommunicator):
         """Close the WebSocket (code 1000) and wait for the app to finish."""
         await self.send_input({"type": "websocket.disconnect", "code": 1000})
         await self.wait(timeout)
+
+
+def get_app_page(client: Client, app_script: str, live: bool) -> str:
+    """GET a node's app at `/` and check what every app page carries; returns its HTML.
+
+    `live`: whether the SignalR browser client is installed (the page loads it) or not (the
+    page says so). `app_script` is the app's own module, e.g. `proposals/app.js`.
+    """
+    page = client.get("/")
+    html = page.content.decode()
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert app_script in html and 'role="status"' in html
+    assert 'href="/swagger/"' in html and 'href="/api/"' in html and 'href="/admin/"' in html
+    if live:
+        assert "signalr.min.js" in html and LIVE_UPDATES_NOTICE not in html
+    else:
+        assert LIVE_UPDATES_NOTICE in html and "signalr.min.js" not in html
+    return html

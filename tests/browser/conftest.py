@@ -22,8 +22,8 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "img"
 
 
 @pytest.fixture(scope="module")
-def apps_suite(tmp_path_factory):
-    """The suite, with the proposals page's origin allowed to reach the workflows hub (CORS)."""
+def suite(tmp_path_factory):
+    """The suite (overriding tests/conftest.py's), the proposals page's origin allowed on the workflows hub."""
     running = Suite(tmp_path_factory.mktemp("apps"))
     origins = [f"http://{host}:{node.port}" for node in running.nodes.values() for host in ("127.0.0.1", "localhost")]
     for node in running.nodes.values():

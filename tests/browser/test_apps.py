@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from ..client import Api
@@ -12,16 +11,6 @@ from ..test_cross_node_http import create_proposal, submit
 
 TIMEOUT = 20_000  # ms; every wait is an expect() with this deadline
 expect.set_options(timeout=TIMEOUT)
-
-
-@pytest.fixture(scope="module")
-def proposals(apps_suite) -> Api:
-    return Api(apps_suite.proposals.url)
-
-
-@pytest.fixture(scope="module")
-def workflows(apps_suite) -> Api:
-    return Api(apps_suite.workflows.url)
 
 
 def open_app(context, url: str, hubs: list[str]) -> Page:
@@ -57,8 +46,8 @@ def unique(name: str) -> str:
     return f"{name} {secrets.token_hex(3)}"
 
 
-def test_pages_render_with_links_and_the_signalr_client(apps_suite, context):
-    for url in (apps_suite.proposals.url, apps_suite.workflows.url):
+def test_pages_render_with_links_and_the_signalr_client(suite, context):
+    for url in (suite.proposals.url, suite.workflows.url):
         page = context.new_page()
         page.goto(url + "/")
         for name, href in (("Swagger", "/swagger/"), ("API", "/api/"), ("Admin", "/admin/")):
@@ -67,10 +56,10 @@ def test_pages_render_with_links_and_the_signalr_client(apps_suite, context):
         page.close()
 
 
-def test_create_submit_return_resubmit_approve_live(apps_suite, context, screenshots):
-    page_a = proposals_page(context, apps_suite)
-    page_b = proposals_page(context, apps_suite)
-    page_w = workflows_page(context, apps_suite)
+def test_create_submit_return_resubmit_approve_live(suite, context, screenshots):
+    page_a = proposals_page(context, suite)
+    page_b = proposals_page(context, suite)
+    page_w = workflows_page(context, suite)
     title = unique("Budget")
 
     # create in A: it appears in B
@@ -116,17 +105,17 @@ def test_create_submit_return_resubmit_approve_live(apps_suite, context, screens
         expect(proposal_card(page, proposal_id).get_by_role("button", name="Submit package")).to_be_visible()
 
     # one more, left pending, so that the screenshots show both kinds of cards
-    other = create_proposal(Api(apps_suite.proposals.url), unique("Hiring"))
-    pending = submit(Api(apps_suite.proposals.url), other, title="Sign-off", value="Open two positions")
+    other = create_proposal(Api(suite.proposals.url), unique("Hiring"))
+    pending = submit(Api(suite.proposals.url), other, title="Sign-off", value="Open two positions")
     expect(proposal_card(page_a, other["id"]).locator(".package-state")).to_have_text("Pending")
     expect(package_card(page_w, "active", pending["id"])).to_be_visible()
     page_a.screenshot(path=str(screenshots / "proposals-app.png"), full_page=True)
     page_w.screenshot(path=str(screenshots / "workflows-app.png"), full_page=True)
 
 
-def test_edit_a_proposal(apps_suite, context, proposals):
-    page_a = proposals_page(context, apps_suite)
-    page_b = proposals_page(context, apps_suite)
+def test_edit_a_proposal(suite, context, proposals):
+    page_a = proposals_page(context, suite)
+    page_b = proposals_page(context, suite)
     proposal = create_proposal(proposals, unique("Edit me"))
     card = proposal_card(page_a, proposal["id"])
     card.get_by_role("button", name="Edit").click()
@@ -136,9 +125,9 @@ def test_edit_a_proposal(apps_suite, context, proposals):
     expect(card.locator("h3")).to_have_text("Edited title")
 
 
-def test_remove_a_proposal_with_an_active_package(apps_suite, context, proposals):
-    page_p = proposals_page(context, apps_suite)
-    page_w = workflows_page(context, apps_suite)
+def test_remove_a_proposal_with_an_active_package(suite, context, proposals):
+    page_p = proposals_page(context, suite)
+    page_w = workflows_page(context, suite)
     proposal = create_proposal(proposals, unique("Doomed"))
     package = submit(proposals, proposal)
     card = proposal_card(page_p, proposal["id"])
@@ -159,8 +148,8 @@ def test_remove_a_proposal_with_an_active_package(apps_suite, context, proposals
     assert dialogs and "Remove proposal" in dialogs[0]
 
 
-def test_dismissing_the_confirmation_keeps_the_proposal(apps_suite, context, proposals):
-    page = proposals_page(context, apps_suite)
+def test_dismissing_the_confirmation_keeps_the_proposal(suite, context, proposals):
+    page = proposals_page(context, suite)
     proposal = create_proposal(proposals, unique("Kept"))
     card = proposal_card(page, proposal["id"])
     expect(card).to_be_visible()
@@ -170,8 +159,8 @@ def test_dismissing_the_confirmation_keeps_the_proposal(apps_suite, context, pro
     assert proposals.get(f"/api/proposal/getFromId/{proposal['id']}").status_code == 200
 
 
-def test_a_validation_error_is_shown_and_changes_nothing(apps_suite, context):
-    page = proposals_page(context, apps_suite)
+def test_a_validation_error_is_shown_and_changes_nothing(suite, context):
+    page = proposals_page(context, suite)
     expect(page.locator("#proposals")).to_have_attribute("aria-busy", "false")
     before = page.locator("article.proposal").count()
     page.locator("#create-form").get_by_label("Title").fill("No value")
@@ -182,14 +171,14 @@ def test_a_validation_error_is_shown_and_changes_nothing(apps_suite, context):
     expect(page.locator("article.proposal")).to_have_count(before)
 
 
-def test_the_workflows_page_catches_up_after_a_restart(apps_suite, context, proposals, workflows):
-    page = workflows_page(context, apps_suite)
+def test_the_workflows_page_catches_up_after_a_restart(suite, context, proposals, workflows):
+    page = workflows_page(context, suite)
     package = submit(proposals, create_proposal(proposals, unique("Restart")))
     expect(package_card(page, "active", package["id"])).to_be_visible()
 
-    apps_suite.workflows.stop()
+    suite.workflows.stop()
     expect(page.locator("#hub-package")).not_to_have_attribute("data-state", "live")
-    apps_suite.workflows.start()
+    suite.workflows.start()
     approved = workflows.post("/api/package/approve", {"id": package["id"]})
     assert approved.status_code == 200, approved.text
 
