@@ -103,6 +103,7 @@ def test_create_submit_return_resubmit_approve_live(suite, context, screenshots)
     for page in (page_a, page_b):
         expect(proposal_card(page, proposal_id).locator(".status-state")).to_have_text("Active")
         expect(proposal_card(page, proposal_id).get_by_role("button", name="Submit package")).to_be_visible()
+        expect(proposal_card(page, proposal_id).locator(".history-state")).to_have_text("Approved")
 
     # one more, left pending, so that the screenshots show both kinds of cards
     other = create_proposal(Api(suite.proposals.url), unique("Hiring"))

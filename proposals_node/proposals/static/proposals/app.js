@@ -6,23 +6,31 @@ const createForm = document.getElementById("create-form");
 const workflowsHub = document.getElementById("app-script").dataset.workflowsHub;
 const drafts = new Drafts(document.body);
 let editing = null; // id of the proposal whose edit form is open
-let view = []; // [{proposal, status, package, packageError}]
+let view = []; // [{proposal, status, package, history, packageError}]
+
+const ACTIVE = new Set(["Pending", "Returned"]);
 
 async function load() {
-  const proposals = await api("GET", "/api/proposal/get");
+  // One call for every proposal package (active and history) instead of one per card.
+  let packagesError = null;
+  const [proposals, packages] = await Promise.all([
+    api("GET", "/api/proposal/get"),
+    api("GET", "/api/workflows/getPackagesByType/Proposal").catch((error) => {
+      packagesError = error.message;
+      return [];
+    }),
+  ]);
   const rows = await Promise.all(
     proposals.map(async (proposal) => {
-      const row = { proposal, status: null, package: null, packageError: null };
-      const status = api("GET", `/api/proposal/getStatus/${proposal.id}`).catch(() => null);
-      if (proposal.packageId) {
-        try {
-          row.package = await api("GET", `/api/workflows/getActivePackage/${proposal.id}/Proposal`);
-        } catch (error) {
-          if (error.status !== 404) row.packageError = error.message;
-        }
-      }
-      row.status = await status;
-      return row;
+      const own = packages.filter((pkg) => pkg.entityId === proposal.id);
+      const status = await api("GET", `/api/proposal/getStatus/${proposal.id}`).catch(() => null);
+      return {
+        proposal,
+        status,
+        package: own.find((pkg) => ACTIVE.has(pkg.state)) || null,
+        history: own.filter((pkg) => !ACTIVE.has(pkg.state)),
+        packageError: proposal.packageId && packagesError ? packagesError : null,
+      };
     }),
   );
   view = rows.sort((a, b) => a.proposal.id - b.proposal.id);
@@ -141,6 +149,22 @@ function packageSection(row) {
   );
 }
 
+function historySection(row) {
+  if (!row.history.length) return null;
+  return h(
+    "div",
+    { class: "history" },
+    h("p", { class: "meta" }, "Package history"),
+    h(
+      "ul",
+      {},
+      ...row.history.map((pkg) =>
+        h("li", { dataset: { packageId: pkg.id } }, `${pkg.title || `#${pkg.id}`} `, h("span", { class: "badge history-state", dataset: { state: pkg.state } }, pkg.state)),
+      ),
+    ),
+  );
+}
+
 function card(row) {
   const { proposal, status } = row;
   const id = proposal.id;
@@ -196,6 +220,7 @@ function card(row) {
   }
   element.append(
     packageSection(row),
+    historySection(row) || "",
     h(
       "div",
       { class: "actions" },
