@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 
 __all__ = ["node_application"]
@@ -37,6 +38,10 @@ class NodeApplication:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                # Everything loaded at start-up lives as long as the process: keep it out of the
+                # collector's generations, so a full collection does not stall a broadcast.
+                gc.collect()
+                gc.freeze()
                 if dd_settings.run_listeners_in_process and dd_settings.listeners:
                     self.listeners = asyncio.create_task(run_listeners())
                 await send({"type": "lifespan.startup.complete"})

@@ -1,0 +1,466 @@
+"""Benchmark of the event path on real node processes (not a test: it prints figures).
+
+    .venv/bin/python bench/events.py [--n 200] [--clients 500] [--rounds 5]
+
+Starts the proposals and workflows nodes (tests/nodes.py: uvicorn on free 127.0.0.1 ports, fresh
+SQLite databases in a temporary folder, or PostgreSQL / Redis when TEST_POSTGRES_URL / REDIS_URL
+are set, exactly as the cross-node tests do) and measures:
+
+1. latency   approve a package on workflows -> the PackageSaga applies it on proposals -> a client
+             of the proposal hub gets the OnUpdate "... approved ...". Target: p99 <= 50 ms.
+2. fan-out   N raw WebSocket clients on the proposal hub; one broadcast; time until each client
+             has it. Target: every client receives it, p99 <= 250 ms.
+
+The hub clients are raw `websockets` connections speaking the SignalR JSON protocol directly
+(handshake, 0x1E-ended records), so the client side adds as little as possible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import resource
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+import websockets  # noqa: E402
+
+from tests.nodes import Suite  # noqa: E402
+
+RS = "\x1e"
+HANDSHAKE = json.dumps({"protocol": "json", "version": 1}) + RS
+PING_INVOCATION = json.dumps({"type": 1, "target": "Ping", "arguments": []}) + RS
+STEP_TIMEOUT = 10.0  # seconds: any single wait (HTTP call, event, connect)
+
+Predicate = Callable[[str, Any], bool]
+
+
+# -- figures ------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def figures(values_s: list[float]) -> str:
+    if not values_s:
+        return "no samples"
+    ms = [value * 1000 for value in values_s]
+    return (
+        f"p50 {percentile(ms, 50):7.1f} ms   p99 {percentile(ms, 99):7.1f} ms   max {max(ms):7.1f} ms"
+        f"   (n={len(ms)}, mean {sum(ms) / len(ms):.1f} ms)"
+    )
+
+
+# -- a raw SignalR JSON hub connection ------------------------------------------------------------
+
+
+class HubConnection:
+    """One WebSocket to a hub; a reader task timestamps every invocation the moment it arrives."""
+
+    def __init__(self, url: str, on_invocation: Callable[[HubConnection, str, Any, float], None] | None = None):
+        self.url = url
+        self.ws: Any = None
+        self.reader: asyncio.Task | None = None
+        self.waiters: list[tuple[Predicate, asyncio.Future]] = []
+        self.on_invocation = on_invocation
+
+    async def open(self) -> HubConnection:
+        self.ws = await asyncio.wait_for(websockets.connect(self.url, max_size=None), STEP_TIMEOUT)
+        await self.ws.send(HANDSHAKE)
+        reply = await asyncio.wait_for(self.ws.recv(), STEP_TIMEOUT)
+        first, _, rest = reply.partition(RS)
+        if json.loads(first) != {}:
+            raise RuntimeError(f"handshake refused by {self.url}: {first}")
+        self.reader = asyncio.create_task(self._read(rest))
+        return self
+
+    def expect(self, predicate: Predicate) -> asyncio.Future:
+        """A future resolved with the arrival time of the first invocation matching `predicate`."""
+        future = asyncio.get_running_loop().create_future()
+        self.waiters.append((predicate, future))
+        return future
+
+    async def _read(self, pending: str) -> None:
+        with contextlib.suppress(websockets.ConnectionClosed, asyncio.CancelledError):
+            if pending:
+                self._records(pending, time.perf_counter())
+            while True:
+                frame = await self.ws.recv()
+                self._records(frame, time.perf_counter())
+
+    def _records(self, frame: str, arrived: float) -> None:
+        for raw in frame.split(RS):
+            if not raw:
+                continue
+            record = json.loads(raw)
+            if record.get("type") != 1:  # 6 = keep-alive ping, 3 = completion: not events
+                continue
+            target, arguments = record.get("target"), record.get("arguments") or [None]
+            event = arguments[0]
+            if self.on_invocation is not None:
+                self.on_invocation(self, target, event, arrived)
+            for waiter in list(self.waiters):
+                predicate, future = waiter
+                if future.done():
+                    self.waiters.remove(waiter)
+                elif predicate(target, event):
+                    future.set_result(arrived)
+                    self.waiters.remove(waiter)
+
+    async def send(self, text: str) -> None:
+        await self.ws.send(text)
+
+    async def close(self) -> None:
+        if self.reader is not None:
+            self.reader.cancel()
+            await asyncio.gather(self.reader, return_exceptions=True)
+        if self.ws is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.ws.close(), 5)
+
+
+def is_about(event: Any, entity_id: int, text: str) -> bool:
+    return isinstance(event, dict) and event.get("id") == entity_id and text in str(event.get("message", ""))
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), or None where that is not available."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def ws_url(http_url: str, hub: str) -> str:
+    return http_url.replace("http://", "ws://") + f"/events/{hub}"
+
+
+# -- HTTP (requests in a worker thread: the event loop stays free to timestamp frames) ------------
+
+
+class Http:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.session = requests.Session()
+
+    async def post(self, path: str, body: Any) -> dict[str, Any]:
+        response = await asyncio.to_thread(self.session.post, self.base_url + path, json=body, timeout=STEP_TIMEOUT)
+        if response.status_code != 200:
+            raise RuntimeError(f"POST {path} answered {response.status_code}: {response.text[:200]}")
+        return response.json()
+
+    def close(self) -> None:
+        self.session.close()
+
+
+# -- 1. approve -> saga -> proposal hub latency -------------------------------------------------
+
+
+async def latency_bench(suite: Suite, n: int, warmup: int) -> dict[str, list[float]]:
+    proposals, workflows = Http(suite.proposals.url), Http(suite.workflows.url)
+    proposal_hub = await HubConnection(ws_url(suite.proposals.url, "proposal")).open()
+    package_hub = await HubConnection(ws_url(suite.workflows.url, "package")).open()
+    samples: dict[str, list[float]] = {"total": [], "http": [], "workflows": [], "proposals": []}
+    missed = 0
+    try:
+        for index in range(warmup + n):
+            proposal = (await proposals.post("/api/proposal/save", {"title": f"Bench {index}", "value": "v"}))["data"]
+            pid = proposal["id"]
+            linked = proposal_hub.expect(
+                lambda t, e, pid=pid: t == "OnUpdate" and is_about(e, pid, "linked to package")
+            )
+            body = {"title": "Review", "value": "Please review", "entityId": pid, "entityType": "Proposal"}
+            package_id = (await proposals.post("/api/workflows/submitPackage", body))["data"]["id"]
+            try:
+                await asyncio.wait_for(linked, STEP_TIMEOUT)
+            except TimeoutError:
+                missed += 1
+                continue
+
+            approved = proposal_hub.expect(lambda t, e, pid=pid: t == "OnUpdate" and is_about(e, pid, "approved"))
+            published = package_hub.expect(
+                lambda t, e, k=package_id: t == "OnStateChanged" and is_about(e, k, "approved")
+            )
+            started = time.perf_counter()
+            await workflows.post("/api/package/approve", {"id": package_id})
+            answered = time.perf_counter()
+            try:
+                arrived = await asyncio.wait_for(approved, STEP_TIMEOUT)
+                seen_on_workflows = await asyncio.wait_for(published, STEP_TIMEOUT)
+            except TimeoutError:
+                missed += 1
+                continue
+            if index < warmup:
+                continue
+            samples["total"].append(arrived - started)
+            samples["http"].append(answered - started)
+            samples["workflows"].append(seen_on_workflows - started)
+            samples["proposals"].append(arrived - seen_on_workflows)
+    finally:
+        await proposal_hub.close()
+        await package_hub.close()
+        proposals.close()
+        workflows.close()
+    samples["missed"] = [missed]
+    return samples
+
+
+# -- 2. fan-out ---------------------------------------------------------------------------------
+
+
+class Round:
+    """One broadcast: which invocation counts, when it was triggered, who got it when."""
+
+    def __init__(self, predicate: Predicate, expected: int) -> None:
+        self.predicate = predicate
+        self.expected = expected
+        self.started = 0.0
+        self.arrivals: dict[int, float] = {}
+        self.complete = asyncio.Event()
+
+    def seen(self, client: int, target: str, event: Any, arrived: float) -> None:
+        if client not in self.arrivals and self.predicate(target, event):
+            self.arrivals[client] = arrived
+            if len(self.arrivals) >= self.expected:
+                self.complete.set()
+
+
+async def fanout_bench(suite: Suite, clients: int, rounds: int, connect_concurrency: int) -> dict[str, Any]:
+    url = ws_url(suite.proposals.url, "proposal")
+    current: list[Round | None] = [None]
+    index_of: dict[int, int] = {}
+
+    def on_invocation(connection: HubConnection, target: str, event: Any, arrived: float) -> None:
+        if current[0] is not None:
+            current[0].seen(index_of[id(connection)], target, event, arrived)
+
+    gate = asyncio.Semaphore(connect_concurrency)
+    connections: list[HubConnection] = []
+
+    async def connect(number: int) -> HubConnection | None:
+        async with gate:
+            connection = HubConnection(url, on_invocation)
+            index_of[id(connection)] = number
+            connections.append(connection)
+            try:
+                return await connection.open()
+            except Exception as error:  # counted below; the figure says how many connected
+                print(f"  client {number}: could not connect: {type(error).__name__}: {error}", flush=True)
+                return None
+
+    results: dict[str, Any] = {"connected": 0, "ping": [], "add": []}
+    http = Http(suite.proposals.url)
+    try:
+        began = time.perf_counter()
+        opened = await asyncio.gather(*(connect(number) for number in range(clients)))
+        live = [connection for connection in opened if connection is not None]
+        results["connected"] = len(live)
+        results["connect_s"] = time.perf_counter() - began
+        print(f"  {len(live)}/{clients} clients connected and handshaken in {results['connect_s']:.1f} s", flush=True)
+        if not live:
+            return results
+        await asyncio.sleep(0.5)  # let the server finish every group_add before the first broadcast
+
+        async def run_round(kind: str, number: int) -> Round:
+            if kind == "ping":
+                broadcast = Round(lambda t, e: t == "Ping", len(live))
+            else:
+                title = f"Fanout {number}"
+                broadcast = Round(
+                    lambda t, e, s=title: t == "OnAdd" and (e.get("data") or {}).get("title") == s, len(live)
+                )
+            current[0] = broadcast
+            broadcast.started = time.perf_counter()
+            if kind == "ping":
+                await live[0].send(PING_INVOCATION)
+            else:
+                await http.post("/api/proposal/save", {"title": title, "value": "fan-out"})
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(broadcast.complete.wait(), STEP_TIMEOUT)
+            current[0] = None
+            await asyncio.sleep(0.3)
+            return broadcast
+
+        node_pid = suite.proposals.process.pid
+        for kind in ("ping", "add"):
+            cpu_before = process_cpu_seconds(node_pid)
+            for number in range(rounds):
+                broadcast = await run_round(kind, number)
+                delays = [arrived - broadcast.started for arrived in broadcast.arrivals.values()]
+                results[kind].append(delays)
+                print(
+                    f"  {kind:4} round {number + 1}: {len(delays)}/{len(live)} received; {figures(delays)}",
+                    flush=True,
+                )
+            cpu_after = process_cpu_seconds(node_pid)
+            if cpu_before is not None and cpu_after is not None:
+                results[f"{kind}_cpu_ms"] = (cpu_after - cpu_before) / rounds * 1000
+                print(f"  {kind:4} proposals node CPU per round: {results[f'{kind}_cpu_ms']:.0f} ms", flush=True)
+    finally:
+        current[0] = None
+        await asyncio.gather(*(connection.close() for connection in connections), return_exceptions=True)
+        http.close()
+    return results
+
+
+# -- main ---------------------------------------------------------------------------------------
+
+
+def raise_open_file_limit(needed: int) -> tuple[int, int]:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))  # the node processes inherit it
+    return resource.getrlimit(resource.RLIMIT_NOFILE)
+
+
+def header(args: argparse.Namespace, limit: tuple[int, int]) -> None:
+    database = "PostgreSQL (TEST_POSTGRES_URL)" if os.environ.get("TEST_POSTGRES_URL") else "SQLite (WAL), temp folder"
+    layer = "Redis (REDIS_URL)" if os.environ.get("REDIS_URL") else "in-memory"
+    print(
+        f"""\
+Event benchmark: Distributed Design for Django
+  nodes       proposals + workflows, one uvicorn process each (DEBUG=1, as the cross-node tests run them)
+  database    {database}; channel layer {layer}
+  machine     {os.cpu_count()} CPU cores, shared by this client and both node processes: all
+              figures include the client's own CPU time and scheduling on the same cores
+  load        1-minute load average {os.getloadavg()[0]:.2f} before starting: anything else running on
+              these cores (other test runs) shows up in the figures, the tails first
+  open files  soft limit {limit[0]} (raised for the fan-out; the nodes inherit it)
+
+Figures
+  latency     time from just before POST /api/package/approve (workflows) until a client of the
+              proposal hub receives the OnUpdate "... approved ..." for that proposal:
+              workflows commits and publishes OnStateChanged -> proposals' EventListener applies it
+              through the PackageSaga in its own transaction -> proposals publishes OnUpdate.
+              {args.n} proposals, each created and linked first ({args.warmup} warm-up rounds not counted).
+              Breakdown: approve HTTP = the approve request's own round trip;
+              workflows leg = until a client of workflows' package hub has OnStateChanged;
+              proposals leg = from then until the proposal hub client has the OnUpdate.
+              Target: p99 <= 50 ms.
+  fan-out     {args.clients} raw WebSocket clients on the proposal hub; per broadcast, the time from the
+              trigger until each client has it. {args.rounds} rounds of each trigger:
+              ping = one client invokes Ping (pure hub broadcast, no database),
+              add  = POST /api/proposal/save (HTTP + DB commit + OnAdd broadcast).
+              Target: every client receives it, p99 <= 250 ms.
+""",
+        flush=True,
+    )
+
+
+async def run(args: argparse.Namespace, suite: Suite) -> dict[str, Any]:
+    print("1. latency: approve -> saga applied -> proposal hub client notified", flush=True)
+    latency = await latency_bench(suite, args.n, args.warmup)
+    print(f"  total           {figures(latency['total'])}", flush=True)
+    print(f"  approve HTTP    {figures(latency['http'])}", flush=True)
+    print(f"  workflows leg   {figures(latency['workflows'])}", flush=True)
+    print(f"  proposals leg   {figures(latency['proposals'])}", flush=True)
+    print(f"  missed (no event within {STEP_TIMEOUT:.0f} s): {latency['missed'][0]}\n", flush=True)
+    print(f"2. fan-out: {args.clients} clients on the proposal hub", flush=True)
+    fanout = await fanout_bench(suite, args.clients, args.rounds, args.connect_concurrency)
+    return {"latency": latency, "fanout": fanout}
+
+
+def summary(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    latency, fanout = results["latency"], results["fanout"]
+    ok_latency = bool(latency["total"]) and percentile(latency["total"], 99) * 1000 <= 50 and not latency["missed"][0]
+    lines = [
+        "",
+        "=" * 100,
+        f"SUMMARY  ({os.cpu_count()} cores shared by the client and both nodes; loopback 127.0.0.1; "
+        f"load average at start {results['load_before']:.2f}, at end {os.getloadavg()[0]:.2f})",
+        f"latency approve -> proposal hub ({len(latency['total'])} samples, missed {latency['missed'][0]}):",
+        f"  total           {figures(latency['total'])}   target p99 <= 50 ms: {'MET' if ok_latency else 'MISSED'}",
+        f"  approve HTTP    {figures(latency['http'])}",
+        f"  workflows leg   {figures(latency['workflows'])}",
+        f"  proposals leg   {figures(latency['proposals'])}",
+        f"fan-out ({fanout['connected']}/{args.clients} clients connected):",
+    ]
+    for kind in ("ping", "add"):
+        rounds = fanout.get(kind) or []
+        if not rounds:
+            continue
+        combined = [delay for delays in rounds for delay in delays]
+        everyone = fanout["connected"] == args.clients and all(len(delays) == args.clients for delays in rounds)
+        ok = everyone and percentile(combined, 99) * 1000 <= 250
+        received = ", ".join(str(len(delays)) for delays in rounds)
+        lines.append(f"  {kind:4} received per round [{received}] of {args.clients}")
+        lines.append(f"       combined  {figures(combined)}   target all + p99 <= 250 ms: {'MET' if ok else 'MISSED'}")
+        if f"{kind}_cpu_ms" in fanout:
+            cpu_ms = fanout[f"{kind}_cpu_ms"]
+            lines.append(f"       proposals node CPU per round {cpu_ms:.0f} ms (the broadcast and the pause after it)")
+    lines.append("=" * 100)
+    print("\n".join(lines), flush=True)
+
+
+def print_node_logs(suite: Suite, lines: int = 30) -> None:
+    """The end of each node's log (they live in the temporary folder, removed on exit)."""
+    for node in suite.nodes.values():
+        with contextlib.suppress(OSError):
+            tail = node.log_path.read_text(errors="replace").splitlines()[-lines:]
+            print(f"--- {node.log_path.name} (last {len(tail)} lines)", *tail, sep="\n", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=200, help="proposals approved for the latency figure (200)")
+    parser.add_argument("--warmup", type=int, default=5, help="latency rounds run first and not counted (5)")
+    parser.add_argument("--clients", type=int, default=500, help="WebSocket clients for the fan-out (500)")
+    parser.add_argument("--rounds", type=int, default=5, help="broadcasts of each kind in the fan-out (5)")
+    parser.add_argument("--connect-concurrency", type=int, default=50, help="fan-out connects in flight (50)")
+    args = parser.parse_args()
+
+    # SIGTERM (and SIGINT, which a shell ignores in background jobs) unwind through the finally
+    # blocks below, so the sockets close and both node processes are stopped
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda received, frame: sys.exit(128 + received))
+    limit = raise_open_file_limit(2 * args.clients + 512)
+    load_before = os.getloadavg()[0]
+    header(args, limit)
+    # the whole run is bounded: connects and steps have their own timeouts, this caps the rest
+    budget = 60 + args.n * 4 * STEP_TIMEOUT / 10 + args.rounds * 2 * (STEP_TIMEOUT + 1) + args.clients * 0.2
+    with tempfile.TemporaryDirectory(prefix="dd-bench-") as tmp:
+        suite = Suite(Path(tmp))
+        try:
+            print("starting the nodes ...", flush=True)
+            try:
+                suite.start()
+            except Exception as error:
+                print(f"\nABORTED: the nodes did not start: {error}", flush=True)
+                print_node_logs(suite)
+                return 1
+            print(f"  proposals {suite.proposals.url}   workflows {suite.workflows.url}\n", flush=True)
+            try:
+                results = asyncio.run(asyncio.wait_for(run(args, suite), budget))
+            except TimeoutError:
+                print(f"\nABORTED: the benchmark did not finish within {budget:.0f} s", flush=True)
+                print_node_logs(suite)
+                return 1
+        finally:
+            suite.stop()
+    results["load_before"] = load_before
+    summary(args, results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
