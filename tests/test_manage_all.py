@@ -1,0 +1,73 @@
+"""The README's first command and the settings' refusals, on a copy of the suite with free ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from .nodes import copy_suite, free_port, wait_until
+
+
+@pytest.fixture
+def suite_copy(tmp_path):
+    """The suite's code and both nodes, registered on free ports."""
+    root = copy_suite(tmp_path / "suite", extra=("proposals_node", "workflows_node"))
+    nodes = [{"name": "proposals", "port": free_port(), "listeners": True}, {"name": "workflows", "port": free_port()}]
+    (root / "nodes.json").write_text(json.dumps(nodes))
+    return root, {node["name"]: node["port"] for node in nodes}
+
+
+def manage_all(root, *args: str, **kwargs) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
+    env["DD_SKIP_VENV"] = "1"
+    return subprocess.Popen(
+        [sys.executable, "manage_all.py", *args], cwd=root, env=env, text=True, stdout=subprocess.PIPE, **kwargs
+    )
+
+
+def test_up_serves_every_node_and_ctrl_c_stops_them_all(suite_copy):
+    root, ports = suite_copy
+    process = manage_all(root, "up", stderr=subprocess.STDOUT)
+    try:
+        for port in ports.values():
+            wait_until(lambda p=port: requests.get(f"http://127.0.0.1:{p}/api/", timeout=1).ok, timeout=60)
+        seeded = requests.get(f"http://127.0.0.1:{ports['proposals']}/api/proposal/get", timeout=5).json()
+        assert [proposal["title"] for proposal in seeded] == ["Documentation Proposal"]
+        listener = f"http://127.0.0.1:{ports['proposals']}/events/status"
+        wait_until(lambda: requests.get(listener, timeout=1).json()["listeners"][0]["connected"], timeout=30)
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "All nodes stopped." in output
+    for port in ports.values():
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still served"
+
+
+def test_up_says_clearly_when_a_port_is_taken(suite_copy):
+    root, ports = suite_copy
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", ports["workflows"]))
+        taken.listen()
+        process = manage_all(root, "up", stderr=subprocess.PIPE)
+        _, error = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert f"Port {ports['workflows']} on 127.0.0.1 is taken: the workflows node cannot start there." in error
+
+
+def test_a_node_refuses_to_start_without_secret_key_when_debug_is_off(suite_copy):
+    root, _ = suite_copy
+    env = {**os.environ, "DEBUG": "0"}
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=root / "workflows_node", env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0 and "SECRET_KEY must be set when DEBUG is off." in result.stderr
