@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from asgiref.testing import ApplicationCommunicator
 from django.test import Client
 
-__all__ = ["LIVE_UPDATES_NOTICE", "JsonClient", "WebsocketClient", "get_app_page"]
+__all__ = ["LIVE_UPDATES_NOTICE", "JsonClient", "WebsocketClient", "get_app_page", "signalr_client_missing"]
 
 LIVE_UPDATES_NOTICE = "live updates unavailable (run npm ci)"
 
@@ -81,6 +82,13 @@ class WebsocketClient(ApplicationCommunicator):
         """Close the WebSocket (code 1000) and wait for the app to finish."""
         await self.send_input({"type": "websocket.disconnect", "code": 1000})
         await self.wait(timeout)
+
+
+def signalr_client_missing() -> bool:
+    """Whether `npm ci` has not installed the SignalR browser client (outside CI a test may skip then)."""
+    from .node_settings import SIGNALR_BROWSER_DIR
+
+    return not SIGNALR_BROWSER_DIR.is_dir() and os.environ.get("CI", "").lower() != "true"
 
 
 def get_app_page(client: Client, app_script: str, live: bool) -> str:

@@ -3,13 +3,12 @@
 import pytest
 from django.test import override_settings
 
-from distributed_core.node_settings import SIGNALR_BROWSER_DIR
-from distributed_core.testing import get_app_page
+from distributed_core.testing import get_app_page, signalr_client_missing
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.skipif(not SIGNALR_BROWSER_DIR.is_dir(), reason="npm ci has not installed @microsoft/signalr")
+@pytest.mark.skipif(signalr_client_missing(), reason="npm ci has not installed @microsoft/signalr (a failure in CI)")
 def test_the_app_loads_the_signalr_client(client):
     get_app_page(client, "proposals/app.js", live=True)
 
