@@ -5,8 +5,10 @@ event published after commit (`hub_event`). Clients may invoke:
     Ping()          -> broadcasts `Ping` to every connection of the hub
     Replay(since)   -> sends this connection every logged event after `since`, then completes
                        with the last seq sent
-Anything the protocol does not allow is answered with a completion error (bad invocation) or
-a close message that says why (bad record); other connections never notice.
+Every keep-alive interval it also sends `Sync {seq}`, the hub's last seq, so a client that
+missed a publish catches up by Replay. Anything the protocol does not allow is answered with a
+completion error (bad invocation) or a close message that says why (bad record); other
+connections never notice.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from ..conf import dd_settings
 from ..gateway.credentials import credential_from
 from .access import hub_access_problem
-from .log import events_after, group_name
+from .log import events_after, group_name, last_seq
 from .protocol import (
     MessageType,
     ProtocolError,
@@ -171,11 +173,17 @@ class EventHubConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=message["record"])
 
     async def keepalive(self) -> None:
-        """Send a protocol Ping every `DD_HUB_KEEPALIVE_INTERVAL` seconds until cancelled."""
+        """Every `DD_HUB_KEEPALIVE_INTERVAL` seconds: a protocol Ping, then `Sync` with the hub's last seq.
+
+        Sync lets a client that is behind (an event whose publish was lost when a process died
+        between commit and publish) notice it without waiting for the next event.
+        """
         with contextlib.suppress(asyncio.CancelledError):
             while True:
                 await asyncio.sleep(dd_settings.hub_keepalive_interval)
                 await self.send(text_data=encode({"type": MessageType.PING}))
+                seq = await database_sync_to_async(last_seq)(self.hub)
+                await self.send(text_data=encode(invocation("Sync", [{"seq": seq, "message": "Sync"}])))
 
     async def send_completion(self, invocation_id: str | None, result: Any = None, error: str | None = None) -> None:
         """Answer a blocking invocation; a non-blocking one (no id) expects no answer."""

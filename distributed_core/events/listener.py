@@ -1,7 +1,8 @@
 """EventListener: follows a remote node's hub and hands each event to a Saga, exactly once.
 
 On every (re)connect it first asks the hub to `Replay` everything after its cursor, then
-keeps applying live events. `apply_event` runs the saga and advances the cursor in one
+keeps applying live events; the hub's periodic `Sync {seq}` showing a seq past the cursor
+(a publish lost in a crash) triggers the same replay. `apply_event` runs the saga and advances the cursor in one
 transaction of this node's database: an event at or below the cursor is a duplicate and
 changes nothing; one beyond cursor + 1 reveals a gap and triggers another replay. The
 connection itself is pysignalr's; this class adds the cursor, the replay and a reconnect
@@ -151,10 +152,15 @@ class EventListener:
         return handle
 
     async def on_event(self, target: str, arguments: list[Any]) -> None:
-        """Apply a logged event through the saga, replaying on a gap; Ping and Sync (no seq) are ignored."""
+        """Apply a logged event through the saga, replaying on a gap or a Sync ahead of the cursor."""
         event = arguments[0] if arguments else None
         if not isinstance(event, dict) or isinstance(event.get("seq"), bool) or not isinstance(event.get("seq"), int):
-            return  # Ping and Sync carry no logged event
+            return  # Ping carries no logged event
+        if target == "Sync":  # the hub's last seq: behind it means a publish was lost
+            if event["seq"] > await database_sync_to_async(read_cursor)(self.source) and not self.replaying:
+                logger.info("Listener %s: behind the hub's seq %s, replaying", self.source, event["seq"])
+                await self.request_replay()
+            return
         outcome = await database_sync_to_async(apply_event)(self.source, target, event, self.saga)
         if outcome is Outcome.GAP and not self.replaying:
             logger.info("Listener %s: gap before seq %s, replaying", self.source, event["seq"])

@@ -5,7 +5,8 @@
 must run inside `transaction.atomic()`: the event gets the next seq of its hub (the hub's
 sequence row stays locked until commit, so seq order is commit order), and a rolled-back
 transaction leaves neither the change nor its event. Only `on_commit` hands it to the
-channel layer; if the process dies in between, listeners still get it by replay.
+channel layer; if the process dies in between, listeners still get it by replay: on their
+next connect, at the next event (a gap), or at the hub's next `Sync`, which carries `last_seq`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import time
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -24,7 +26,7 @@ from ..api.json import to_wire
 from ..models import Event, HubSequence
 from .protocol import encode, invocation
 
-__all__ = ["entity_to_wire", "events_after", "group_name", "publish", "record_event"]
+__all__ = ["entity_to_wire", "events_after", "group_name", "last_seq", "publish", "record_event"]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -79,6 +81,19 @@ def publish(event: Event) -> None:
         async_to_sync(get_channel_layer().group_send)(group_name(event.hub), {"type": "hub.event", "record": record})
     except Exception:  # the event is safe in the log; listeners catch up by replay
         logger.exception("Could not publish %s; listeners will replay it", event)
+
+
+_last_seq_cache: dict[str, tuple[float, int]] = {}
+
+
+def last_seq(hub: str, max_age: float = 1.0) -> int:
+    """The hub's last logged seq, read at most once per `max_age` seconds per process (for Sync)."""
+    now = time.monotonic()
+    cached = _last_seq_cache.get(hub)
+    if cached is None or now - cached[0] > max_age:
+        sequence = HubSequence.objects.filter(hub=hub).first()
+        cached = _last_seq_cache[hub] = (now, sequence.last_seq if sequence else 0)
+    return cached[1]
 
 
 def events_after(hub: str, since: int, limit: int = 1000) -> list[Event]:

@@ -126,6 +126,7 @@ export function followHub({ url, indicator, onChange }) {
     .build();
   let lastSeq = 0;
   let replaying = false;
+  let synced = false;
   for (const target of TARGETS) {
     connection.on(target, (event) => {
       if (event && typeof event.seq === "number" && event.seq > lastSeq) lastSeq = event.seq;
@@ -133,7 +134,18 @@ export function followHub({ url, indicator, onChange }) {
     });
   }
   connection.on("Ping", () => {});
-  connection.on("Sync", () => onChange("Sync", null));
+  // Sync carries the hub's last seq: behind it means an event was missed, so replay; the first
+  // one only sets the baseline (the page has just loaded fresh data).
+  connection.on("Sync", (event) => {
+    const seq = event && typeof event.seq === "number" ? event.seq : null;
+    if (seq === null || replaying) return;
+    if (!synced) {
+      synced = true;
+      if (seq > lastSeq) lastSeq = seq;
+    } else if (seq > lastSeq) {
+      catchUp();
+    }
+  });
 
   async function catchUp() {
     replaying = true;

@@ -97,3 +97,13 @@ async def test_a_wrong_number_of_arguments_completes_with_an_error():
     await client.send_text(json.dumps(invocation) + RS)
     assert (await next_record(client))["error"] == "Replay: wrong number of arguments"
     await client.disconnect()
+
+
+async def test_keepalive_sends_a_ping_then_sync_with_the_last_seq(settings):
+    settings.DD_HUB_KEEPALIVE_INTERVAL = 0.05
+    await save_package()
+    client = await connected()
+    assert json.loads((await client.receive_text()).rstrip(RS)) == {"type": 6}
+    sync = json.loads((await client.receive_text()).rstrip(RS))
+    assert sync["target"] == "Sync" and sync["arguments"][0]["seq"] == 1
+    await client.disconnect()
