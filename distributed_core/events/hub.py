@@ -24,7 +24,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from ..conf import dd_settings
 from ..gateway.credentials import credential_from
-from .access import hub_access_problem
+from .access import hub_access_problem, origin_problem
 from .log import events_after, group_name, last_seq
 from .protocol import (
     MessageType,
@@ -58,7 +58,8 @@ class EventHubConsumer(AsyncWebsocketConsumer):
         headers = {key.decode().lower(): value.decode() for key, value in self.scope.get("headers", [])}
         query = {key: values[-1] for key, values in parse_qs(self.scope.get("query_string", b"").decode()).items()}
         supplied = credential_from(headers, query)
-        if self.hub not in dd_settings.hubs or hub_access_problem(supplied, self.scope.get("user")):
+        origin = origin_problem(headers.get("origin", ""), headers.get("host", ""))
+        if self.hub not in dd_settings.hubs or origin or hub_access_problem(supplied, self.scope.get("user")):
             await self.close()  # refused before accept: the client sees HTTP 403
             return
         await self.accept()

@@ -107,3 +107,20 @@ async def test_keepalive_sends_a_ping_then_sync_with_the_last_seq(settings):
     sync = json.loads((await client.receive_text()).rstrip(RS))
     assert sync["target"] == "Sync" and sync["arguments"][0]["seq"] == 1
     await client.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("origin", "accepted"),
+    [
+        (None, True),  # a listener or a script: not a browser
+        ("http://testserver", True),  # the node's own pages
+        ("http://127.0.0.1:5001", True),  # in CORS_ALLOWED_ORIGINS (the proposals app)
+        ("http://evil.example", False),  # any other site's page
+    ],
+)
+async def test_browser_origins_are_checked(origin, accepted):
+    headers = [(b"host", b"testserver")] + ([(b"origin", origin.encode())] if origin else [])
+    client = WebsocketClient(application, "/events/package", headers=headers)
+    assert await client.connect() is accepted
+    if accepted:
+        await client.disconnect()
