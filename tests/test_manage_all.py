@@ -24,9 +24,9 @@ def suite_copy(tmp_path):
     return root, {node["name"]: node["port"] for node in nodes}
 
 
-def manage_all(root, *args: str, **kwargs) -> subprocess.Popen:
+def manage_all(root, *args: str, env_extra: dict[str, str] | None = None, **kwargs) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
-    env["DD_SKIP_VENV"] = "1"
+    env.update({"DD_SKIP_VENV": "1", **(env_extra or {})})
     return subprocess.Popen(
         [sys.executable, "manage_all.py", *args], cwd=root, env=env, text=True, stdout=subprocess.PIPE, **kwargs
     )
@@ -71,3 +71,26 @@ def test_a_node_refuses_to_start_without_secret_key_when_debug_is_off(suite_copy
         [sys.executable, "manage.py", "check"], cwd=root / "workflows_node", env=env, capture_output=True, text=True
     )
     assert result.returncode != 0 and "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_several_workers_need_redis(suite_copy):
+    root, _ = suite_copy
+    process = manage_all(root, "up", "--workers", "2", stderr=subprocess.PIPE)
+    _, error = process.communicate(timeout=60)
+    assert process.returncode == 2 and "--workers > 1 needs REDIS_URL" in error
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="needs Redis: set TEST_REDIS_URL")
+def test_up_with_workers_runs_a_listener_process(suite_copy):
+    root, ports = suite_copy
+    env_redis = {"REDIS_URL": os.environ["TEST_REDIS_URL"], "CHANNEL_LAYER_PREFIX": f"dd-up-{ports['proposals']}"}
+    process = manage_all(root, "up", "--workers", "2", stderr=subprocess.STDOUT, env_extra=env_redis)
+    try:
+        for port in ports.values():
+            wait_until(lambda p=port: requests.get(f"http://127.0.0.1:{p}/api/", timeout=1).ok, timeout=60)
+        listener = f"http://127.0.0.1:{ports['proposals']}/events/status"
+        wait_until(lambda: requests.get(listener, timeout=1).json()["listeners"][0]["connected"], timeout=30)
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
