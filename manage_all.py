@@ -282,7 +282,9 @@ def read_report(report: Path) -> dict[str, int]:
 
 def cmd_test(args: argparse.Namespace) -> int:
     in_ci = os.environ.get("CI", "").lower() == "true"
-    base_env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
+    # each run chooses its own services: nothing inherited may point a run at another database
+    dropped = {"REDIS_URL", "TEST_POSTGRES_URL", "TEST_REDIS_URL"}
+    base_env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k not in dropped}
     results: dict[str, tuple[int, dict[str, int]]] = {}
     problems: list[str] = []
     ignored: list[str] = []  # optional parts this machine cannot run (outside CI only)
