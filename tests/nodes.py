@@ -35,6 +35,18 @@ def copy_suite(target: Path, extra: tuple[str, ...] = ()) -> Path:
     return target
 
 
+def stop_process(process: subprocess.Popen | None, timeout: float = 10.0) -> None:
+    """Terminate `process` (SIGTERM), and kill it if it is still there after `timeout` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -128,14 +140,7 @@ class NodeProcess:
         return requests.get(f"{self.url}/api/", timeout=1).status_code == 200
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:

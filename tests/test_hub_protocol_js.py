@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .nodes import Suite
+from .nodes import Suite, stop_process
 from .test_cross_node_http import create_proposal
 
 JS_DIR = Path(__file__).resolve().parent / "signalr_js"
@@ -85,13 +85,7 @@ class JsClient:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        stop_process(self.process, timeout=5)
 
 
 @pytest.fixture(scope="module")

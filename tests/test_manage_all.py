@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -32,21 +33,33 @@ def manage_all(root, *args: str, env_extra: dict[str, str] | None = None, **kwar
     )
 
 
-def test_up_serves_every_node_and_ctrl_c_stops_them_all(suite_copy):
-    root, ports = suite_copy
-    process = manage_all(root, "up", stderr=subprocess.STDOUT)
+@contextlib.contextmanager
+def serving(root, ports: dict[str, int], *args: str, env_extra: dict[str, str] | None = None):
+    """Run `manage_all.py <args>` until every node answers and the listener is connected; Ctrl-C it on exit.
+
+    Yields a dict that holds `code` and `output` once the command has stopped.
+    """
+    process = manage_all(root, *args, stderr=subprocess.STDOUT, env_extra=env_extra)
+    result: dict = {}
     try:
         for port in ports.values():
             wait_until(lambda p=port: requests.get(f"http://127.0.0.1:{p}/api/", timeout=1).ok, timeout=60)
-        seeded = requests.get(f"http://127.0.0.1:{ports['proposals']}/api/proposal/get", timeout=5).json()
-        assert [proposal["title"] for proposal in seeded] == ["Documentation Proposal"]
         listener = f"http://127.0.0.1:{ports['proposals']}/events/status"
         wait_until(lambda: requests.get(listener, timeout=1).json()["listeners"][0]["connected"], timeout=30)
+        yield result
     finally:
         process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-    assert process.returncode == 0, output
-    assert "All nodes stopped." in output
+        result["output"], _ = process.communicate(timeout=30)
+        result["code"] = process.returncode
+
+
+def test_up_serves_every_node_and_ctrl_c_stops_them_all(suite_copy):
+    root, ports = suite_copy
+    with serving(root, ports, "up") as result:
+        seeded = requests.get(f"http://127.0.0.1:{ports['proposals']}/api/proposal/get", timeout=5).json()
+        assert [proposal["title"] for proposal in seeded] == ["Documentation Proposal"]
+    assert result["code"] == 0, result["output"]
+    assert "All nodes stopped." in result["output"]
     for port in ports.values():
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still served"
@@ -84,13 +97,6 @@ def test_several_workers_need_redis(suite_copy):
 def test_up_with_workers_runs_a_listener_process(suite_copy):
     root, ports = suite_copy
     env_redis = {"REDIS_URL": os.environ["TEST_REDIS_URL"], "CHANNEL_LAYER_PREFIX": f"dd-up-{ports['proposals']}"}
-    process = manage_all(root, "up", "--workers", "2", stderr=subprocess.STDOUT, env_extra=env_redis)
-    try:
-        for port in ports.values():
-            wait_until(lambda p=port: requests.get(f"http://127.0.0.1:{p}/api/", timeout=1).ok, timeout=60)
-        listener = f"http://127.0.0.1:{ports['proposals']}/events/status"
-        wait_until(lambda: requests.get(listener, timeout=1).json()["listeners"][0]["connected"], timeout=30)
-    finally:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-    assert process.returncode == 0, output
+    with serving(root, ports, "up", "--workers", "2", env_extra=env_redis) as result:
+        pass  # serving() has seen both nodes answer and the proposals listener connected
+    assert result["code"] == 0, result["output"]

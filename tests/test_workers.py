@@ -10,7 +10,7 @@ import pytest
 
 from .client import Api
 from .hub_client import HubClient
-from .nodes import NodeProcess, Suite, wait_until
+from .nodes import NodeProcess, Suite, stop_process, wait_until
 from .test_cross_node_http import create_proposal, submit
 
 REDIS = os.environ.get("TEST_REDIS_URL", "")
@@ -44,8 +44,6 @@ def test_a_client_on_one_worker_receives_events_caused_on_another(tmp_path):
             )
         wait_until(lambda: Api(second.url).get("/events/status").json()["listeners"][0]["connected"])
     finally:
-        if listener is not None:
-            listener.terminate()
-            listener.wait(timeout=10)
+        stop_process(listener)
         second.stop()
         suite.stop()
