@@ -1,4 +1,4 @@
-"""The workflows contract: Package, its states, and the WorkflowsGateway client.
+"""The workflows contract: Package, its states, the gateway's routes and the WorkflowsGateway client.
 
 A Package asks for a decision on some entity of another node (`entity_id`, `entity_type`).
 State machine: Pending -> Approved | Rejected | Returned; Returned -> Pending (resubmit);
@@ -11,16 +11,30 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.db import models
+from rest_framework import serializers
 
+from distributed_core.api.routes import Reads, Returns, route
+from distributed_core.api.serializers import StrictCharField
 from distributed_core.conf import dd_settings
 from distributed_core.exceptions import GatewayError, GatewayUnavailable
 from distributed_core.gateway.client import GatewayClient
+from distributed_core.gateway.server import GATEWAY_ID
 from distributed_core.messages import ApiMessage, ValidationMessage
 from distributed_core.models import Entity
+from distributed_core.wire import to_snake, to_wire
 
 from .core import Statuses
 
-__all__ = ["ACTIVE_STATES", "COMPLETED_STATES", "Package", "PackageData", "PackageStates", "WorkflowsGateway"]
+__all__ = [
+    "ACTIVE_STATES",
+    "COMPLETED_STATES",
+    "Package",
+    "PackageData",
+    "PackageDataSerializer",
+    "PackageStates",
+    "WorkflowsGateway",
+    "WorkflowsGatewayRoutes",
+]
 
 
 class PackageStates(models.TextChoices):
@@ -77,22 +91,52 @@ class PackageData:
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> PackageData:
         """A PackageData from the wire's camelCase object; keys it has no field for are ignored."""
-        from distributed_core.api.json import to_snake
-
         names = {f.name for f in fields(cls)}
         return cls(**{to_snake(k): v for k, v in data.items() if to_snake(k) in names})
 
     def to_wire(self) -> dict[str, Any]:
         """The package as the wire carries it: camelCase, nulls omitted."""
-        from distributed_core.api.json import to_wire
-
         return to_wire(asdict(self))
+
+
+class PackageDataSerializer(serializers.Serializer):
+    """The Package contract on the wire, for nodes that hold no Package model (e.g. a proxy of the gateway).
+
+    Types only, as every entity serializer: the workflows node says what else is wrong.
+    """
+
+    id = serializers.IntegerField(required=False, min_value=0)
+    type = serializers.CharField(read_only=True)
+    value = StrictCharField(required=False, allow_blank=True)
+    title = StrictCharField(required=False, allow_blank=True, max_length=200)
+    state = serializers.ChoiceField(choices=PackageStates.choices, read_only=True)
+    result = serializers.ChoiceField(choices=Statuses.choices, required=False)
+    entity_id = serializers.IntegerField()
+    entity_type = StrictCharField(max_length=100)
+    date_created = serializers.DateTimeField(read_only=True)
+    date_modified = serializers.DateTimeField(read_only=True)
+
+
+class WorkflowsGatewayRoutes:
+    """The workflows gateway's routes, written once: the workflows node serves them, `WorkflowsGateway`
+    calls them, and other nodes' proxies (proposals' `/api/workflows/...`) forward them."""
+
+    gateway_id = GATEWAY_ID
+    get_packages_by_type = route.get("getPackagesByType/<type:entity_type>", returns=Returns.LIST)
+    get_packages_by_entity = route.get("getPackagesByEntity/<int:entity_id>/<type:entity_type>", returns=Returns.LIST)
+    get_active_package = route.get(
+        "getActivePackage/<int:entity_id>/<type:entity_type>", returns=Returns.ENTITY_OR_NONE
+    )
+    validate_package = route.post("validatePackage", reads=Reads.ENTITY, returns=Returns.VALIDATION)
+    submit_package = route.post("submitPackage", reads=Reads.ENTITY, returns=Returns.MESSAGE)
+    withdraw_package = route.post("withdrawPackage", reads=Reads.ID, returns=Returns.REMOVED)
 
 
 class WorkflowsGateway(GatewayClient):
     """Typed client of the workflows node's `/gateway/` routes."""
 
     node_name = "workflows"
+    routes = WorkflowsGatewayRoutes
 
     @classmethod
     def from_settings(cls) -> WorkflowsGateway:
@@ -102,26 +146,27 @@ class WorkflowsGateway(GatewayClient):
 
     def gateway_id(self) -> str:
         """The workflows node's gateway id (`GET /gateway/`)."""
-        return self.call("GET", "")
+        return self.call(self.routes.gateway_id)
 
     def get_packages_by_type(self, entity_type: str) -> list[PackageData]:
         """Every package on entities of `entity_type`."""
-        return [PackageData.from_wire(item) for item in self.call("GET", f"getPackagesByType/{entity_type}")]
+        items = self.call(self.routes.get_packages_by_type, entity_type=entity_type)
+        return [PackageData.from_wire(item) for item in items]
 
     def get_packages_by_entity(self, entity_id: int, entity_type: str) -> list[PackageData]:
-        """Every package on the entity `entity_id` of type `entity_type`."""
-        items = self.call("GET", f"getPackagesByEntity/{entity_id}/{entity_type}")
+        """The completed packages of the entity `entity_id` of type `entity_type`."""
+        items = self.call(self.routes.get_packages_by_entity, entity_id=entity_id, entity_type=entity_type)
         return [PackageData.from_wire(item) for item in items]
 
     def get_active_package(self, entity_id: int, entity_type: str) -> PackageData | None:
         """The package still awaiting a decision on that entity, or None."""
-        data = self.call("GET", f"getActivePackage/{entity_id}/{entity_type}", none_if_missing=True)
+        data = self.call(self.routes.get_active_package, entity_id=entity_id, entity_type=entity_type)
         return PackageData.from_wire(data) if data is not None else None
 
     def validate_package(self, package: PackageData) -> ValidationMessage:
         """The rules `package` breaks, per the workflows node (a refusal's messages); GatewayUnavailable raises."""
         try:
-            data = self.call("POST", "validatePackage", package.to_wire())
+            data = self.call(self.routes.validate_package, package.to_wire())
         except GatewayUnavailable:
             raise
         except GatewayError as refusal:  # an invalid package is answered with a 400 and its messages
@@ -130,10 +175,10 @@ class WorkflowsGateway(GatewayClient):
 
     def submit_package(self, package: PackageData) -> ApiMessage[PackageData]:
         """Submit a new package (or resubmit a Returned one); the answer carries the stored package."""
-        data = self.call("POST", "submitPackage", package.to_wire())
+        data = self.call(self.routes.submit_package, package.to_wire())
         return ApiMessage(PackageData.from_wire(data["data"]), data.get("message", ""))
 
     def withdraw_package(self, package_id: int) -> ApiMessage[int]:
         """Withdraw (remove) the active package `package_id`; the answer carries its id."""
-        data = self.call("POST", "withdrawPackage", {"id": package_id})
+        data = self.call(self.routes.withdraw_package, {"id": package_id})
         return ApiMessage(data["data"], data.get("message", ""))

@@ -1,13 +1,17 @@
 """Commands: the user-driven write side of a node.
 
-An `EntityCommand` owns the mutations of one entity type: `validate`, `save` (add when the id
-is absent or 0, update otherwise) and `remove`, plus whatever domain actions a subclass adds.
-Each public method is one database transaction: it locks the stored row, validates, sends the
-hook signals of `distributed_core.signals` and writes. A hook that raises rolls it all back.
+An `EntityCommand` owns the mutations of one entity type: `validate`, `save` (add when there is
+no id, update otherwise) and `remove`, plus whatever domain actions a subclass adds. Each takes
+ids and validated data, never a half-built model: it loads and locks the stored row itself, so
+what it checks is what it writes. Each public method is one database transaction, preceded by
+its `prepare_*` hook (the place for calls to other nodes, outside any lock); inside it, every
+write goes through `persist()`: the hooks, the write and the announcement, in one fixed order.
+Who may write which field is the subclass's `policy` (see `distributed_core.policy`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,82 +23,87 @@ from .events.log import record_event
 from .exceptions import ApplicationError, Conflict, HookFailed, NotFound, ValidationFailed
 from .messages import ApiMessage, ValidationMessage
 from .models import Entity
+from .policy import WritePolicy
 
 __all__ = ["EntityCommand"]
 
 E = TypeVar("E", bound=Entity)
 
-# Fields no client ever writes: the base and the database own them.
-ENTITY_SYSTEM_FIELDS = ("type", "date_created", "date_modified")
-
 
 class EntityCommand(Generic[E]):
-    """Validates, saves and removes one entity type inside one transaction each.
+    """Validates, saves and removes one entity type, one transaction each.
 
-    Subclasses set `model` and may set:
-    - `protected_fields`: field -> message; an update that changes the field is refused.
-    - `system_fields`: fields only the system writes (sagas, domain actions); `save` keeps the
-      stored value on update and the model default on add, whatever the client sent.
-    - `hub`: the event hub its changes are announced on (OnAdd, OnUpdate, OnRemove), through
-      the event log, in the same transaction.
+    Subclasses set `model`, and may set `policy` (the fields clients may not freely write) and
+    `hub` (where changes are announced: OnAdd, OnUpdate, OnRemove, through the event log, in the
+    same transaction). They extend `get_validation_messages()` with their rules.
     """
 
     model: type[E]
     hub: str | None = None
-    protected_fields: dict[str, str] = {}
-    system_fields: tuple[str, ...] = ()
+    policy: WritePolicy = WritePolicy()
 
     # -- public use cases -------------------------------------------------------------------
 
-    def validate(self, entity: E) -> ValidationMessage:
-        """Every rule `entity` breaks, without writing anything."""
-        stored = self.get_model().objects.filter(pk=entity.pk).first() if entity.pk else None
-        if entity.pk and stored is None:
-            raise self.not_found(entity.pk)
-        return ValidationMessage(self.get_validation_messages(entity, stored))
+    def validate(self, data: Mapping[str, Any], entity_id: int | None = None) -> ValidationMessage:
+        """Every rule that saving `data` (on the entity `entity_id`, or a new one) would break; writes nothing."""
+        stored = self.get(entity_id) if entity_id else None
+        entity, refusals = self.policy.apply(self.get_model(), stored, data)
+        return ValidationMessage(refusals + self.get_validation_messages(entity))
 
-    def save(self, entity: E) -> ApiMessage[E]:
-        """Add `entity` when it has no id (or 0), else update the stored one."""
+    def save(self, data: Mapping[str, Any], entity_id: int | None = None) -> ApiMessage[E]:
+        """Add an entity from `data` when `entity_id` is None (or 0), else update the stored one with it."""
+        if self.listened(signals.prepare_save):
+            preview, _ = self.policy.apply(self.get_model(), self.get(entity_id) if entity_id else None, data)
+            self.hook(signals.prepare_save, "prepare_save", preview)
         with transaction.atomic():
-            adding = not entity.pk
-            stored = None if adding else self.lock(entity.pk)
-            self.apply_system_fields(entity, stored)
-            self.ensure_valid(entity, stored)
-            self.hook(signals.on_save, "on_save", entity)
-            self.hook(signals.on_add if adding else signals.on_update, "on_add" if adding else "on_update", entity)
-            self.write(entity)
-            self.hook(
-                signals.after_add if adding else signals.after_update, "after_add" if adding else "after_update", entity
-            )
-            self.hook(signals.after_save, "after_save", entity)
-            verb = "added" if adding else "updated"
-            message = f"{entity.type_name()} {entity.pk} {verb}"
-            self.announce("OnAdd" if adding else "OnUpdate", entity, message)
-        return ApiMessage(data=entity, message=message)
+            stored = self.lock(entity_id) if entity_id else None
+            entity, refusals = self.policy.apply(self.get_model(), stored, data)
+            self.ensure_valid(entity, refusals)
+            return self.persist(entity, adding=stored is None)
 
     def remove(self, entity_id: int) -> ApiMessage[int]:
-        """Delete the stored entity with `entity_id`; the answer carries the removed id."""
+        """Delete the stored entity `entity_id`; the answer carries the removed id."""
+        if self.listened(signals.prepare_remove):
+            self.hook(signals.prepare_remove, "prepare_remove", self.get(entity_id))
         with transaction.atomic():
             entity = self.lock(entity_id)
             self.hook(signals.on_remove, "on_remove", entity)
             entity.delete()
-            entity.pk = entity_id  # Django clears it; after_remove receivers need it
+            entity.pk = entity_id  # Django clears it; after_remove receivers and the event need it
             self.hook(signals.after_remove, "after_remove", entity)
             message = f"{entity.type_name()} {entity_id} removed"
             self.announce("OnRemove", entity, message)
         return ApiMessage(data=entity_id, message=message)
 
+    # -- the write sequence -----------------------------------------------------------------
+
+    def persist(
+        self, entity: E, *, adding: bool, target: str | None = None, message: str | None = None
+    ) -> ApiMessage[E]:
+        """Write `entity` inside the caller's transaction, with its hooks, and announce it.
+
+        on_save, on_add | on_update, the write, after_add | after_update, after_save, then the
+        event (`target`, default OnAdd / OnUpdate). Domain actions (e.g. a state change) call
+        this after their own checks, so every change of an entity looks the same to hooks and
+        listeners.
+        """
+        verb = "add" if adding else "update"
+        self.hook(signals.on_save, "on_save", entity)
+        self.hook(getattr(signals, f"on_{verb}"), f"on_{verb}", entity)
+        self.write(entity)
+        self.hook(getattr(signals, f"after_{verb}"), f"after_{verb}", entity)
+        self.hook(signals.after_save, "after_save", entity)
+        message = message or f"{entity.type_name()} {entity.pk} {'added' if adding else 'updated'}"
+        self.announce(target or ("OnAdd" if adding else "OnUpdate"), entity, message)
+        return ApiMessage(data=entity, message=message)
+
     # -- extension points -------------------------------------------------------------------
 
-    def get_validation_messages(self, entity: E, stored: E | None) -> list[str]:
+    def get_validation_messages(self, entity: E) -> list[str]:
         """The rules of this entity type; subclasses extend the list."""
         messages: list[str] = []
         if not (entity.value or "").strip():
             messages.append("Value is required")
-        if stored is not None:
-            for name, message in self.protected_fields.items():
-                if getattr(entity, name) != getattr(stored, name):
-                    messages.append(message)
         messages.extend(self.model_messages(entity))
         return messages
 
@@ -102,6 +111,10 @@ class EntityCommand(Generic[E]):
         """Log an event on this command's hub, in the current transaction (published after commit)."""
         if self.hub:
             record_event(self.hub, target, entity=entity, message=message)
+
+    def integrity_message(self, entity: E, error: IntegrityError) -> str:
+        """The Conflict message when the database refuses a write; override it to word a constraint."""
+        return f"{entity.type_name()} could not be saved: {error}"
 
     # -- helpers for subclasses -------------------------------------------------------------
 
@@ -116,6 +129,13 @@ class EntityCommand(Generic[E]):
         """The NotFound for `entity_id` (`Proposal 3 not found`), for the caller to raise."""
         return NotFound(f"{self.get_model().type_name()} {entity_id} not found")
 
+    def get(self, entity_id: Any) -> E:
+        """The stored entity, read without a lock (for checks and `prepare_*` hooks)."""
+        entity = self.get_model().objects.filter(pk=entity_id).first()
+        if entity is None:
+            raise self.not_found(entity_id)
+        return entity
+
     def lock(self, entity_id: Any) -> E:
         """The stored entity, locked until the transaction ends (concurrent writers queue)."""
         entity = self.get_model().objects.select_for_update().filter(pk=entity_id).first()
@@ -123,22 +143,11 @@ class EntityCommand(Generic[E]):
             raise self.not_found(entity_id)
         return entity
 
-    def ensure_valid(self, entity: E, stored: E | None) -> None:
-        """Raise ValidationFailed with every rule `entity` breaks, if it breaks any."""
-        messages = self.get_validation_messages(entity, stored)
+    def ensure_valid(self, entity: E, refusals: list[str] = ()) -> None:
+        """Raise ValidationFailed with `refusals` and every rule `entity` breaks, if there are any."""
+        messages = [*refusals, *self.get_validation_messages(entity)]
         if messages:
             raise ValidationFailed(messages)
-
-    def apply_system_fields(self, entity: E, stored: E | None) -> None:
-        """Put back what clients may not write: stored values on update, defaults on add."""
-        for name in (*ENTITY_SYSTEM_FIELDS, *self.system_fields):
-            if stored is not None:
-                value = getattr(stored, name)
-            else:
-                value = entity._meta.get_field(name).get_default()
-            setattr(entity, name, value)
-        if stored is None:
-            entity.pk = None
 
     def model_messages(self, entity: E) -> list[str]:
         """Field limits declared on the model, as readable messages (the database enforces constraints)."""
@@ -156,18 +165,16 @@ class EntityCommand(Generic[E]):
         except IntegrityError as error:
             raise Conflict(self.integrity_message(entity, error)) from error
 
-    def integrity_message(self, entity: E, error: IntegrityError) -> str:
-        """The Conflict message when the database refuses a write; override it to word a constraint."""
-        return f"{entity.type_name()} could not be saved: {error}"
-
     def hook(self, signal: Signal, step: str, entity: E) -> None:
-        """Send a hook signal; a receiver that raises aborts the command."""
+        """Send a hook signal; an ApplicationError from a receiver aborts the command as HookFailed."""
         try:
             signal.send(sender=type(entity), entity=entity)
         except ApplicationError as error:
-            raise HookFailed(step, error.message) from error
-        except Exception as error:  # a receiver's bug still aborts with a readable reason
-            raise HookFailed(step, str(error) or type(error).__name__) from error
+            raise HookFailed(step, error) from error
+
+    def listened(self, signal: Signal) -> bool:
+        """Whether `signal` has receivers for this model (a `prepare_*` hook costs a read only then)."""
+        return signal.has_listeners(self.get_model())
 
 
 def _describe(field: str, message: str) -> str:

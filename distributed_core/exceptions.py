@@ -4,12 +4,13 @@
      ├── ValidationFailed(messages)        -> 400, a command refused invalid input
      ├── NotFound                          -> 404, no entity with that id
      ├── Conflict                          -> 400, the change lost a race or breaks a constraint
-     ├── HookFailed(step, reason)          -> 400, a hook receiver aborted the command
+     ├── HookFailed(step, error)           -> the status of `error`: a hook receiver aborted the command
      └── GatewayError                      -> 400, a remote node refused the call
           └── GatewayUnavailable           -> 503, the remote node is down or answered garbage
 
 Commands, queries, sagas and gateway clients raise these; `api.exception_handler` turns them
-into the wire's JSON shape. Anything else is a bug and becomes a JSON 500.
+into the wire's JSON shape. Anything else is a bug: a JSON 500, logged with its traceback
+(a hook receiver's bug included: its text never reaches the client as a 400).
 """
 
 from __future__ import annotations
@@ -57,12 +58,16 @@ class Conflict(ApplicationError):
 
 
 class HookFailed(ApplicationError):
-    """A hook receiver raised: the command was rolled back."""
+    """A hook receiver raised `error` (an ApplicationError): the command was aborted, with `error`'s status.
 
-    def __init__(self, step: str, reason: str) -> None:
-        super().__init__(f"{step} failed: {reason}", {"step": step})
+    So a remote node that cannot be reached from a hook is still a 503, and a refusal a 400.
+    """
+
+    def __init__(self, step: str, error: ApplicationError) -> None:
+        super().__init__(f"{step} failed: {error.message}", {"step": step, **error.extra})
         self.step = step
-        self.reason = reason
+        self.error = error
+        self.status_code = error.status_code
 
 
 class GatewayError(ApplicationError):

@@ -28,11 +28,6 @@ class ApiMessage(Generic[T]):
         """Whether the command produced data (`hasData` on the wire)."""
         return self.data is not None
 
-    @classmethod
-    def failure(cls, message: str) -> ApiMessage[T]:
-        """An error answer that carries only `message`."""
-        return cls(data=None, message=message, error=True)
-
 
 @dataclass
 class ValidationMessage:

@@ -75,9 +75,13 @@ def test_withdraw_unlinks(proposals, proposal_hub):
     saga_update(proposal_hub, proposal["id"], "withdrawn")
 
 
-def test_listener_status_is_visible(proposals):
-    status = wait_until(
-        lambda: next((s for s in proposals.get("/events/status").json()["listeners"] if s["connected"]), None),
-        message="a connected listener",
-    )
-    assert status["source"] == "workflows/package" and status["seq"] > 0
+def test_listener_status_is_visible(proposals, workflows):
+    package = submit(proposals, create_proposal(proposals))  # at least one event, whatever ran before
+    last_seq = workflows.get("/events/status").json()["hubs"][0]["lastSeq"]
+
+    def caught_up():
+        listeners = proposals.get("/events/status").json()["listeners"]
+        return next((s for s in listeners if s["connected"] and s["seq"] >= last_seq), None)
+
+    status = wait_until(caught_up, message=f"a connected listener at seq {last_seq} (package {package['id']})")
+    assert status["source"] == "workflows/package" and status["lastError"] == ""

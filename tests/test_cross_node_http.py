@@ -50,7 +50,9 @@ def test_reject(proposals, workflows):
     package = submit(proposals, proposal)
     rejected = workflows.post("/api/package/reject", {"id": package["id"]})
     assert rejected.json()["data"]["state"] == "Rejected"
-    assert workflows.get(f"/api/package/getActivePackage/{proposal['id']}/Proposal").status_code == 404
+    assert workflows.get(f"/api/package/getActivePackage/{proposal['id']}/Proposal").status_code == 204
+    decided = proposals.get(f"/api/workflows/getPackagesByEntity/{proposal['id']}/Proposal").json()
+    assert [package["id"] for package in decided] == [rejected.json()["data"]["id"]]
 
 
 def test_a_second_active_package_is_refused_across_nodes(proposals):
@@ -75,8 +77,8 @@ def test_with_workflows_stopped_a_removal_fails_clearly_and_removes_nothing(suit
     suite.workflows.stop()
     try:
         response = proposals.delete("/api/proposal/remove", {"id": proposal["id"]})
-        assert response.status_code == 400
-        assert response.json().startswith("after_remove failed: The workflows node cannot be reached")
+        assert response.status_code == 503
+        assert response.json().startswith("prepare_remove failed: The workflows node cannot be reached")
         assert proposals.get(f"/api/proposal/getFromId/{proposal['id']}").status_code == 200
         assert proposals.get(f"/api/proposal/getStatus/{proposal['id']}").status_code == 200
         proxy = proposals.get("/api/workflows/getPackagesByType/Proposal")

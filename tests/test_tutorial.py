@@ -67,7 +67,9 @@ def test_the_tutorial_node_submits_and_its_saga_reacts(tutorial_node, tmp_path):
             lambda: api.get(f"/api/invoice/getFromId/{invoice['id']}").json()["state"] == "Approved",
             message="the invoice approved by the tutorial's saga",
         )
-        assert api.post("/api/invoice/save", {**invoice, "state": "Rejected"}).json()["data"]["state"] == "Approved"
+        refused = api.post("/api/invoice/save", {**invoice, "state": "Rejected"})
+        assert refused.status_code == 400 and refused.json() == "State cannot be changed through save"
+        assert api.get(f"/api/invoice/getFromId/{invoice['id']}").json()["state"] == "Approved"
     finally:
         invoices.stop()
         workflows.stop()

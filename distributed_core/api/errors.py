@@ -49,5 +49,4 @@ class JsonErrorsMiddleware:
         """Log an unhandled error and answer a JSON 500; admin and static paths keep Django's page."""
         if request.path.startswith(HTML_PREFIXES):
             return None
-        logger.exception("Unhandled error on %s", request.path)
         return JsonResponse(server_error_body(exception, request.path), status=500)

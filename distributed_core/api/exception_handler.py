@@ -1,21 +1,24 @@
 """One DRF exception handler: every error becomes the wire's JSON shape.
 
 4xx: the message text as a JSON string (what the original's clients show to the person).
-5xx from an unexpected error: a JSON object with the type, the message and the path.
+5xx from an unexpected error: a JSON object with a generic message, the path and an id that
+the log line with the traceback carries too (the exception's text only with DEBUG on).
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from ..exceptions import ApplicationError
-from .json import to_camel
+from ..wire import to_camel
 
 __all__ = ["exception_handler", "first_message", "server_error_body"]
 
@@ -37,17 +40,28 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(str(exc) or "Not found", status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
         return Response(str(exc) or "Permission denied", status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(f"Request body too large: the limit is {limit} bytes", status=413)
     if isinstance(exc, SuspiciousOperation):
         return Response(str(exc) or "Bad request", status=status.HTTP_400_BAD_REQUEST)
     request = context.get("request")
     path = request.path if request is not None else ""
-    logger.exception("Unhandled error on %s", path)
     return Response(server_error_body(exc, path), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 def server_error_body(exc: BaseException, path: str) -> dict[str, str]:
-    """The 500 body: the exception's type name, its message (or the type name again) and the path."""
-    return {"type": type(exc).__name__, "message": str(exc) or type(exc).__name__, "path": path}
+    """Log an unexpected error with its traceback and an id; the 500 body names the id, never the error.
+
+    `{"type": "ServerError", "message": "Internal server error", "path": ..., "id": ...}`; with
+    DEBUG on, `detail` adds the exception's type and text for the developer.
+    """
+    error_id = uuid.uuid4().hex[:12]
+    logger.error("Unhandled error %s on %s", error_id, path, exc_info=(type(exc), exc, exc.__traceback__))
+    body = {"type": "ServerError", "message": "Internal server error", "path": path, "id": error_id}
+    if settings.DEBUG:
+        body["detail"] = f"{type(exc).__name__}: {exc}"
+    return body
 
 
 def first_message(detail: Any, field: str | None = None) -> str:

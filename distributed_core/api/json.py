@@ -8,8 +8,6 @@ stream directly, so Django's own limit would never fire for JSON).
 from __future__ import annotations
 
 import io
-import re
-from typing import Any
 
 from django.conf import settings
 from rest_framework import status
@@ -17,38 +15,9 @@ from rest_framework.exceptions import APIException
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
-__all__ = ["CamelCaseJSONParser", "CamelCaseJSONRenderer", "to_camel", "to_snake", "to_wire"]
+from ..wire import from_wire, to_wire
 
-_UPPER = re.compile(r"(?<=[a-z0-9])([A-Z])")
-
-
-def to_camel(name: str) -> str:
-    """The camelCase form of a snake_case name (`date_created` -> `dateCreated`)."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def to_snake(name: str) -> str:
-    """The snake_case form of a camelCase name (`dateCreated` -> `date_created`)."""
-    return _UPPER.sub(r"_\1", name).lower()
-
-
-def to_wire(data: Any) -> Any:
-    """Camel-case every key and omit every null, recursively."""
-    if isinstance(data, dict):
-        return {to_camel(str(k)): to_wire(v) for k, v in data.items() if v is not None}
-    if isinstance(data, list | tuple):
-        return [to_wire(item) for item in data]
-    return data
-
-
-def from_wire(data: Any) -> Any:
-    """Snake-case every key, recursively (what the parser does to a body; nulls are kept)."""
-    if isinstance(data, dict):
-        return {to_snake(str(k)): from_wire(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [from_wire(item) for item in data]
-    return data
+__all__ = ["CamelCaseJSONParser", "CamelCaseJSONRenderer", "RequestTooLarge"]
 
 
 class RequestTooLarge(APIException):

@@ -17,14 +17,14 @@ from ..messages import ApiMessage, ValidationMessage
 __all__ = ["api_response", "validation_response"]
 
 
-def api_response(message: ApiMessage, serialize: Callable[[Any], Any] = lambda data: data) -> Response:
+def api_response(message: ApiMessage, serialize: Callable[[Any], Any] | None = None) -> Response:
     """400 on error, 404 without data (the message as a JSON string), else 200 with the envelope."""
     if message.error:
         return Response(message.message, status=status.HTTP_400_BAD_REQUEST)
     if not message.has_data:
         return Response(message.message, status=status.HTTP_404_NOT_FOUND)
-    body = {"data": serialize(message.data), "message": message.message, "error": False, "has_data": True}
-    return Response(body)
+    data = serialize(message.data) if serialize is not None else message.data
+    return Response({"data": data, "message": message.message, "error": False, "has_data": True})
 
 
 def validation_response(message: ValidationMessage) -> Response:

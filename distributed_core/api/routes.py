@@ -1,59 +1,215 @@
-"""Case-insensitive action routes (`/api/<entity>/getFromId/<id>`) for entity viewsets.
+"""Wire routes, each declared once on the handler that serves it (in the style of DRF's `@action`).
 
-The original's clients call routes like `getFromId` in any case, so the literal part of each
-`WireRoute` becomes a regex of character classes (`getFromId` -> `[gG][eE][tT][Ff]...`). Unlike a
-`(?i)` flag this stays reversible by Django's URL resolver (it takes the first character of a
-class, the original spelling), and the schema hook turns it back into the documented path.
-The same viewset is also registered on a DRF router for the resource routes and browsable API.
+    @route.post("approve", reads=Reads.ID, returns=Returns.MESSAGE)
+    def approve(self, request, id: int) -> ApiMessage[Package]:
+        return self.get_command().approve(id)
+
+A `Route` carries the wire path (aliases too: `getFromId/<int:id>` and `getById/<int:id>`), the
+HTTP method, how the request is read and what kind of answer the handler's result makes. The
+handler receives typed arguments and returns domain objects; the route turns them into the
+wire's status codes. From the same declaration `wire_urls()` builds case-insensitive URL
+patterns, `schema.document_routes()` the OpenAPI shapes, and a gateway client the URL it calls
+(`Route.url()`). A `Route` made on its own (a contract's path table) decorates any number of
+handlers: the server's, a proxy's.
+
+Paths use `<int:name>` (a positive id, at most 18 digits so it fits a bigint: a longer one is
+simply no route) and `<type:name>` (an entity type name).
 """
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import Enum
+from typing import Any
 
 from django.urls import URLPattern, re_path
+from rest_framework import status
+from rest_framework.response import Response
 
-__all__ = ["ENTITY_ROUTES", "WireRoute", "case_insensitive", "wire_urls"]
+from .responses import api_response, validation_response
+
+__all__ = ["Reads", "Returns", "Route", "case_insensitive", "route", "routes_of", "wire_urls"]
+
+CONVERTERS = {"int": r"[0-9]{1,18}", "type": r"[A-Za-z][\w.-]{0,99}"}
+_PARAMETER = re.compile(r"<(?P<converter>\w+):(?P<name>\w+)>")
+
+
+class Reads(Enum):
+    """How a route reads its request; the handler receives the result as keyword arguments."""
+
+    NOTHING = "nothing"  # path arguments only
+    ID = "id"  # a JSON body `{"id": <int >= 1>}`: the handler gets `id`; other fields are ignored
+    ENTITY = "entity"  # a JSON body checked by the view's serializer: the handler gets `id` (None
+    #                    when the body's id is absent or 0) and `data` (the other validated fields)
+
+
+class Returns(Enum):
+    """What a handler's result is, and so which status codes and body the route answers."""
+
+    ENTITY = "entity"  # one entity: 200 (a NotFound raised on the way: 404)
+    ENTITY_OR_NONE = "entity or none"  # one entity: 200, or None: 204 No Content (ASP.NET's `Ok(null)`)
+    LIST = "list"  # entities: 200
+    MESSAGE = "message"  # an ApiMessage carrying an entity: 200 envelope; error 400, no data 404
+    REMOVED = "removed"  # an ApiMessage carrying the removed id: as MESSAGE
+    VALIDATION = "validation"  # a ValidationMessage: 200 envelope when valid, else 400 with the text
+    TEXT = "text"  # a string: 200 with it as a JSON string
 
 
 @dataclass(frozen=True)
-class WireRoute:
-    """One action route: a path (regex, relative to the prefix), an HTTP method, a viewset action."""
+class Route:
+    """One wire route: method, path(s), what it reads, what it returns. Decorates its handler(s)."""
 
-    path: str
     method: str
-    action: str
+    paths: tuple[str, ...]
+    reads: Reads = Reads.NOTHING
+    returns: Returns = Returns.ENTITY
+    serializer: type | None = None  # of the entity it answers, when not the view's (`getStatus`: a Status)
+
+    def __call__(self, handler: Callable[..., Any]) -> Callable[..., Response]:
+        """Decorate `handler(view, request, **arguments)`: read the request, call it, answer its result."""
+
+        @functools.wraps(handler)
+        def endpoint(view, request, **path_arguments: str) -> Response:
+            arguments = {name: self.convert(name, value) for name, value in path_arguments.items()}
+            arguments.update(self.read(view, request))
+            return self.respond(view, handler(view, request, **arguments))
+
+        endpoint.route = self
+        return endpoint
+
+    # -- the request ----------------------------------------------------------------------------
+
+    def convert(self, name: str, value: str) -> Any:
+        """A path argument with its converter applied (`<int:id>` -> int); others (a router's `pk`) as they are."""
+        for path in self.paths:
+            for match in _PARAMETER.finditer(path):
+                if match["name"] == name and match["converter"] == "int":
+                    return int(value)
+        return value
+
+    def read(self, view, request) -> dict[str, Any]:
+        """The keyword arguments the body gives the handler (see `Reads`)."""
+        if self.reads is Reads.ID:
+            from .serializers import IdSerializer
+
+            serializer = IdSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            return {"id": serializer.validated_data["id"]}
+        if self.reads is Reads.ENTITY:
+            serializer = view.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
+            return {"id": data.pop("id", None) or None, "data": data}
+        return {}
+
+    # -- the answer -----------------------------------------------------------------------------
+
+    def respond(self, view, result: Any) -> Response:
+        """The wire's answer to `result` (see `Returns`)."""
+        kind = self.returns
+        if kind is Returns.LIST:
+            return Response(self.serialize(view, result, many=True))
+        if kind is Returns.ENTITY_OR_NONE and result is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        if kind in (Returns.ENTITY, Returns.ENTITY_OR_NONE):
+            return Response(self.serialize(view, result))
+        if kind is Returns.VALIDATION:
+            return validation_response(result)
+        if kind is Returns.MESSAGE:
+            return api_response(result, lambda entity: self.serialize(view, entity))
+        if kind is Returns.REMOVED:
+            return api_response(result)
+        return Response(result)
+
+    def serialize(self, view, data: Any, many: bool = False) -> Any:
+        """`data` through the route's serializer, or the view's."""
+        if self.serializer is not None:
+            return self.serializer(data, many=many, context=view.get_serializer_context()).data
+        return view.get_serializer(data, many=many).data
+
+    # -- URLs -----------------------------------------------------------------------------------
+
+    def regexes(self) -> Iterator[str]:
+        """Each path as a regex with named groups (`getFromId/<int:id>` -> `getFromId/(?P<id>[0-9]{1,18})`)."""
+        for path in self.paths:
+            yield _PARAMETER.sub(lambda m: f"(?P<{m['name']}>{CONVERTERS[m['converter']]})", path)
+
+    def url(self, **arguments: Any) -> str:
+        """The first path with `arguments` filled in, e.g. for a gateway client: `getActivePackage/3/Proposal`."""
+        return _PARAMETER.sub(lambda m: str(arguments[m["name"]]), self.paths[0])
 
 
-ENTITY_ROUTES = (
-    WireRoute("get", "get", "get_all"),
-    WireRoute(r"getFromId/(?P<id>\d+)", "get", "get_from_id"),
-    WireRoute(r"getById/(?P<id>\d+)", "get", "get_from_id"),
-    WireRoute("validate", "post", "validate_entity"),
-    WireRoute("save", "post", "save_entity"),
-    WireRoute("remove", "delete", "remove_entity"),
-)
+class _RouteFactory:
+    """`route.get(...)`, `route.post(...)`, `route.put(...)`, `route.delete(...)`: a Route of that method.
+
+    `route.resource(reads=..., returns=...)` declares a handler of DRF's resource routes (`list`,
+    `create`, `retrieve`, `update`, `destroy`): the router gives its path and method.
+    """
+
+    def resource(self, *, reads: Reads = Reads.NOTHING, returns: Returns = Returns.ENTITY) -> Route:
+        """A Route without paths, for a handler the DRF router serves."""
+        return Route("", (), reads, returns)
+
+    def __getattr__(self, method: str) -> Callable[..., Route]:
+        if method not in ("get", "post", "put", "delete"):
+            raise AttributeError(method)
+
+        def make(
+            *paths: str, reads: Reads = Reads.NOTHING, returns: Returns = Returns.ENTITY, serializer: type | None = None
+        ) -> Route:
+            for path in paths:
+                for match in _PARAMETER.finditer(path):
+                    if match["converter"] not in CONVERTERS:
+                        raise ValueError(
+                            f"Unknown converter {match['converter']!r} in {path!r}: use {list(CONVERTERS)}"
+                        )
+            return Route(method.upper(), paths, reads, returns, serializer)
+
+        return make
 
 
-def wire_urls(prefix: str, view_class, routes: tuple[WireRoute, ...] | None = None) -> list[URLPattern]:
-    """URL patterns for every route of `view_class.wire_routes` under `prefix` (e.g. `api/proposal`)."""
-    routes = routes if routes is not None else view_class.wire_routes
+route = _RouteFactory()
+
+
+def routes_of(view_class: type) -> list[tuple[str, Route]]:
+    """(action name, Route) of every handler `view_class` declares or inherits, in name order."""
+    found = []
+    for name in dir(view_class):
+        declared = getattr(getattr(view_class, name, None), "route", None)
+        if isinstance(declared, Route):
+            found.append((name, declared))
+    return found
+
+
+def wire_urls(prefix: str, view_class: type) -> list[URLPattern]:
+    """Case-insensitive URL patterns under `prefix` (e.g. `api/proposal`) for every route of `view_class`."""
+    actions: dict[str, dict[str, str]] = {}  # regex -> {http method: action}
+    for action, declared in routes_of(view_class):
+        for regex in declared.regexes():  # resource routes have none: the DRF router serves them
+            actions.setdefault(regex, {})[declared.method.lower()] = action
     patterns = []
-    for route in routes:
-        tail = f"/{route.path}" if route.path else ""
-        view = view_class.as_view({route.method: route.action})
-        name = f"{prefix.replace('/', '-')}-{route.action}-{route.path.split('/')[0] or 'root'}"
-        patterns.append(re_path(rf"^{case_insensitive(prefix + tail)}/?$", view, name=name))
+    for regex, mapping in actions.items():
+        full = f"{prefix}/{regex}" if regex else prefix
+        name = f"{prefix.replace('/', '-')}-{regex.split('/')[0] or 'root'}"
+        patterns.append(re_path(rf"^{case_insensitive(full)}/?$", view_class.as_view(mapping), name=name))
     return patterns
 
 
 def case_insensitive(pattern: str) -> str:
-    """Make the letters of `pattern` outside groups match in any case: `get` -> `[gG][eE][tT]`."""
+    """Make the letters of `pattern` outside groups and classes match in any case: `get` -> `[gG][eE][tT]`.
+
+    Unlike a `(?i)` flag this stays reversible by Django's URL resolver (it takes the first
+    character of a class, the original spelling), and the schema hook turns it back into the
+    documented path.
+    """
     out, depth = [], 0
     for char in pattern:
-        if char in "([":
+        if char in "([{":
             depth += 1
-        elif char in ")]":
+        elif char in ")]}":
             depth -= 1
         if depth == 0 and char.isalpha():
             out.append(f"[{char}{char.swapcase()}]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .json import to_camel
+from ..wire import to_camel
 
 __all__ = ["camel_case_properties", "case_insensitive_paths"]
 
@@ -47,15 +47,8 @@ def _camelize(schema: dict) -> None:
             _camelize(sub)
 
 
-# -- request and response shapes of the wire actions -------------------------------------------
+# -- request and response shapes, from the route declarations --------------------------------
 
-LIST_ACTIONS = {"get_all", "get_active", "get_completed", "get_by_type", "get_by_entity"}
-LIST_ACTIONS |= {"get_packages_by_type", "get_packages_by_entity"}
-ONE_ACTIONS = {"get_from_id", "get_active_package"}
-ID_ACTIONS = {"approve", "reject", "return_"}
-SAVE_ACTIONS = {"save_entity", "submit", "submit_package"}
-REMOVE_ACTIONS = {"remove_entity", "withdraw", "withdraw_package"}
-VALIDATE_ACTIONS = {"validate_entity", "validate_package"}
 _components: dict[str, object] = {}  # one serializer class per component name, shared by every view
 
 
@@ -67,34 +60,22 @@ def _component(name: str, fields_factory):
     return _components[name]()
 
 
-def document_entity_viewset(viewset: type) -> type:
-    """Describe each wire action of `viewset` with its real request and response shapes.
+def document_routes(viewset: type) -> type:
+    """Describe each route of `viewset` in OpenAPI from its declaration: what it reads and answers.
 
-    Called for every EntityViewSet subclass: the shapes depend on its serializer, and the
-    envelopes (ApiMessage, ValidationMessage, the 400 message string) on the wire contract.
+    Called for every WireViewSet subclass with a serializer: entity shapes come from it, the
+    envelopes (ApiMessage, ValidationMessage, the message string of a 400/404) from the wire
+    contract. The component names start with the serializer's model name (or `schema_name`).
     """
     from drf_spectacular.drainage import isolate_view_method
     from drf_spectacular.types import OpenApiTypes
     from drf_spectacular.utils import OpenApiResponse, extend_schema
     from rest_framework import serializers
 
+    from .routes import Reads, Returns, routes_of
     from .serializers import IdSerializer
 
-    entity = viewset.serializer_class
-    name = getattr(viewset, "schema_name", None) or entity.Meta.model.__name__
     message = OpenApiResponse(OpenApiTypes.STR, description="The message text, as a JSON string")
-
-    def envelope(suffix: str, data_field):
-        return _component(
-            f"{name}{suffix}",
-            lambda: {
-                "data": data_field(),
-                "message": serializers.CharField(),
-                "error": serializers.BooleanField(),
-                "has_data": serializers.BooleanField(),
-            },
-        )
-
     validation = _component(
         "ValidationMessage",
         lambda: {
@@ -103,24 +84,48 @@ def document_entity_viewset(viewset: type) -> type:
             "is_valid": serializers.BooleanField(),
         },
     )
-    saved = envelope("ApiMessage", entity)
-    removed = envelope("RemovedApiMessage", lambda: serializers.IntegerField(help_text="the removed id"))
-    schemas = {}
-    for action in dir(viewset):
-        if action in LIST_ACTIONS:
-            schemas[action] = extend_schema(responses={200: entity(many=True)})
-        elif action in ONE_ACTIONS:
-            schemas[action] = extend_schema(responses={200: entity, 404: message})
-        elif action in ID_ACTIONS:
-            schemas[action] = extend_schema(request=IdSerializer, responses={200: saved, 400: message, 404: message})
-        elif action in SAVE_ACTIONS:
-            schemas[action] = extend_schema(request=entity, responses={200: saved, 400: message, 404: message})
-        elif action in REMOVE_ACTIONS:
-            schemas[action] = extend_schema(request=IdSerializer, responses={200: removed, 400: message, 404: message})
-        elif action in VALIDATE_ACTIONS:
-            schemas[action] = extend_schema(request=entity, responses={200: validation, 400: message})
-    # extend_schema_view() only knows DRF's own action names; isolate_view_method() is what it uses
-    # to annotate a method without leaking into the parent class that defines it.
-    for action, decorate in schemas.items():
-        decorate(isolate_view_method(viewset, action))
+
+    def envelope(name: str, data_field):
+        return _component(
+            name,
+            lambda: {
+                "data": data_field(),
+                "message": serializers.CharField(),
+                "error": serializers.BooleanField(),
+                "has_data": serializers.BooleanField(),
+            },
+        )
+
+    def responses(kind: Returns, entity: type, name: str) -> dict:
+        if kind is Returns.ENTITY:
+            return {200: entity, 404: message}
+        if kind is Returns.ENTITY_OR_NONE:
+            return {200: entity, 204: OpenApiResponse(description="There is none")}
+        if kind is Returns.LIST:
+            return {200: entity(many=True)}
+        if kind is Returns.MESSAGE:
+            return {200: envelope(f"{name}ApiMessage", entity), 400: message, 404: message}
+        if kind is Returns.REMOVED:
+            removed = envelope(f"{name}RemovedApiMessage", lambda: serializers.IntegerField(help_text="the removed id"))
+            return {200: removed, 400: message, 404: message}
+        if kind is Returns.VALIDATION:
+            return {200: validation, 400: message}
+        return {200: OpenApiTypes.STR}
+
+    for action, declared in routes_of(viewset):
+        entity = declared.serializer or viewset.serializer_class
+        name = (None if declared.serializer else getattr(viewset, "schema_name", None)) or _model_name(entity)
+        answers = responses(declared.returns, entity, name)
+        request = {Reads.NOTHING: None, Reads.ID: IdSerializer, Reads.ENTITY: entity}[declared.reads]
+        if request is not None:
+            answers.setdefault(400, message)
+        # extend_schema_view() only knows DRF's own action names; isolate_view_method() is what it
+        # uses to annotate a method without leaking into the parent class that defines it.
+        extend_schema(request=request, responses=answers)(isolate_view_method(viewset, action))
     return viewset
+
+
+def _model_name(serializer: type) -> str:
+    """The name components of `serializer` start with: its model's, else its own without `Serializer`."""
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    return model.__name__ if model is not None else serializer.__name__.removesuffix("Serializer")

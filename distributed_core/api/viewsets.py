@@ -1,41 +1,45 @@
-"""Viewset bases that expose a Query + Command pair on the wire's action routes.
+"""Viewset bases whose handlers are wire routes (see `routes.route`), over a Query and a Command.
 
-`EntityViewSet` serves `/api/<entity>/get`, `getFromId/<id>`, `validate`, `save`, `remove`
-(see `routes.ENTITY_ROUTES`) and, through a DRF router, the resource routes with the browsable
-API. Every write goes through the Command; every read through the Query.
+`EntityViewSet` serves `/api/<entity>/get`, `getFromId/<id>` (alias `getById/<id>`),
+`validate`, `save` and `remove`, and, through a DRF router, the resource routes with the
+browsable API. Every write goes through the Command, every read through the Query; a subclass
+adds its own routes the same way, with `@route...` on the handler.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from rest_framework import viewsets
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from ..commands import EntityCommand
-from ..models import Entity
+from ..messages import ApiMessage, ValidationMessage
 from ..queries import EntityQuery
-from .responses import api_response, validation_response
-from .routes import ENTITY_ROUTES, WireRoute
-from .schema import document_entity_viewset
-from .serializers import IdSerializer
+from .routes import Reads, Returns, route
+from .schema import document_routes
 
-__all__ = ["EntityViewSet", "ReadOnlyEntityViewSet"]
+__all__ = ["EntityViewSet", "QueryCommandMixin", "ReadOnlyEntityViewSet", "WireViewSet"]
 
 
-class ReadOnlyEntityViewSet(viewsets.GenericViewSet):
-    """Reads through a Query: `get`, `getFromId`, and the resource list/retrieve routes."""
-
-    query_class: type[EntityQuery]
-    lookup_value_regex = r"\d+"
-    wire_routes: tuple[WireRoute, ...] = ENTITY_ROUTES[:3]
+class WireViewSet(viewsets.GenericViewSet):
+    """A viewset whose handlers are declared with `route`; their OpenAPI shapes come from the declarations."""
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         if getattr(cls, "serializer_class", None) is not None:
-            document_entity_viewset(cls)  # OpenAPI shapes depend on the concrete serializer
+            document_routes(cls)  # the shapes depend on the concrete serializer
+
+    def get_queryset(self):
+        """Nothing by default: routes return what they read (a subclass with a Query returns its entities)."""
+        return []
+
+
+class QueryCommandMixin:
+    """Gives a viewset its `query_class` and `command_class`, without any route of its own."""
+
+    query_class: type[EntityQuery]
+    command_class: type[EntityCommand]
 
     def get_query(self) -> EntityQuery:
         """A new `query_class`; a TypeError when the subclass did not set it."""
@@ -44,45 +48,6 @@ class ReadOnlyEntityViewSet(viewsets.GenericViewSet):
             raise TypeError(f"{type(self).__name__} must set `query_class`.")
         return query_class()
 
-    def get_queryset(self):
-        """Every entity through the Query, for DRF's generic machinery (schema, browsable API)."""
-        return self.get_query().get()
-
-    def serialize(self, data: Any) -> Any:
-        """Entities (one, a list, a queryset) through the serializer, a dataclass as a dict, anything else as is."""
-        if isinstance(data, Entity):
-            return self.get_serializer(data).data
-        if isinstance(data, list) or hasattr(data, "model"):
-            return self.get_serializer(data, many=True).data
-        if dataclasses.is_dataclass(data) and not isinstance(data, type):
-            return dataclasses.asdict(data)  # a contract from another node's gateway (e.g. PackageData)
-        return data
-
-    # wire actions
-    def get_all(self, request: Request) -> Response:
-        """`GET get`: every entity, serialized."""
-        return Response(self.serialize(self.get_query().get()))
-
-    def get_from_id(self, request: Request, id: str) -> Response:
-        """`GET getFromId/<id>` (and `getById/<id>`): one entity, or 404 when there is none."""
-        return Response(self.serialize(self.get_query().get_by_id(int(id))))
-
-    # resource routes
-    def list(self, request: Request) -> Response:
-        """The resource list route: the same answer as `get`."""
-        return self.get_all(request)
-
-    def retrieve(self, request: Request, pk: str) -> Response:
-        """The resource detail route: the same answer as `getFromId/<pk>`."""
-        return self.get_from_id(request, pk)
-
-
-class EntityViewSet(ReadOnlyEntityViewSet):
-    """Reads through a Query and writes through a Command, on action and resource routes."""
-
-    command_class: type[EntityCommand]
-    wire_routes = ENTITY_ROUTES
-
     def get_command(self) -> EntityCommand:
         """A new `command_class`; a TypeError when the subclass did not set it."""
         command_class = getattr(self, "command_class", None)
@@ -90,55 +55,68 @@ class EntityViewSet(ReadOnlyEntityViewSet):
             raise TypeError(f"{type(self).__name__} must set `command_class`.")
         return command_class()
 
-    def entity_from_request(self, entity_id: int | None = None) -> Entity:
-        """Build the entity the client sent: the stored one with the sent fields applied, or a new one."""
-        serializer = self.get_serializer(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        sent_id = fields.pop("id", None)
-        entity_id = entity_id if entity_id is not None else sent_id
-        if entity_id:
-            entity = self.get_query().get_by_id(entity_id)
-        else:
-            entity = self.get_query().get_model()()
-        for name, value in fields.items():
-            setattr(entity, name, value)
-        return entity
+    def get_queryset(self):
+        """Every entity through the Query, for DRF's generic machinery (schema, browsable API)."""
+        return self.get_query().get()
 
-    def id_from_request(self) -> int:
-        """The `id` the request body carries (an integer >= 1); a 400 otherwise."""
-        serializer = IdSerializer(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data["id"]
 
-    def respond(self, message) -> Response:
-        """The wire's response to a command's ApiMessage, its data serialized."""
-        return api_response(message, self.serialize)
+class ReadOnlyEntityViewSet(QueryCommandMixin, WireViewSet):
+    """Reads through a Query: `get`, `getFromId`, and the resource list/retrieve routes."""
 
-    # wire actions
-    def validate_entity(self, request: Request) -> Response:
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    @route.get("get", returns=Returns.LIST)
+    def get_all(self, request: Request) -> Any:
+        """`GET get`: every entity."""
+        return self.get_query().get()
+
+    @route.get("getFromId/<int:id>", "getById/<int:id>", returns=Returns.ENTITY)
+    def get_from_id(self, request: Request, id: int) -> Any:
+        """`GET getFromId/<id>` (and `getById/<id>`): one entity, or 404 when there is none."""
+        return self.get_query().get_by_id(id)
+
+    # resource routes (the DRF router gives their paths)
+    @route.resource(returns=Returns.LIST)
+    def list(self, request: Request) -> Any:
+        """`GET` on the resource list: the same answer as `get`."""
+        return self.get_query().get()
+
+    @route.resource(returns=Returns.ENTITY)
+    def retrieve(self, request: Request, pk: str) -> Any:
+        """`GET` on `<pk>`: the same answer as `getFromId/<pk>`."""
+        return self.get_query().get_by_id(int(pk))
+
+
+class EntityViewSet(ReadOnlyEntityViewSet):
+    """Reads through a Query and writes through a Command, on action and resource routes."""
+
+    @route.post("validate", reads=Reads.ENTITY, returns=Returns.VALIDATION)
+    def validate_entity(self, request: Request, id: int | None, data: dict) -> ValidationMessage:
         """`POST validate`: the rules the sent entity breaks, writing nothing."""
-        return validation_response(self.get_command().validate(self.entity_from_request()))
+        return self.get_command().validate(data, id)
 
-    def save_entity(self, request: Request) -> Response:
+    @route.post("save", reads=Reads.ENTITY, returns=Returns.MESSAGE)
+    def save_entity(self, request: Request, id: int | None, data: dict) -> ApiMessage:
         """`POST save`: add the sent entity (no id, or 0) or update the stored one."""
-        return self.respond(self.get_command().save(self.entity_from_request()))
+        return self.get_command().save(data, id)
 
-    def remove_entity(self, request: Request) -> Response:
+    @route.delete("remove", reads=Reads.ID, returns=Returns.REMOVED)
+    def remove_entity(self, request: Request, id: int) -> ApiMessage:
         """`DELETE remove`: delete the entity whose `id` the body carries."""
-        return self.respond(self.get_command().remove(self.id_from_request()))
+        return self.get_command().remove(id)
 
-    # resource routes
-    def create(self, request: Request) -> Response:
+    # resource routes (the DRF router gives their paths)
+    @route.resource(reads=Reads.ENTITY, returns=Returns.MESSAGE)
+    def create(self, request: Request, id: int | None, data: dict) -> ApiMessage:
         """`POST` on the resource list: always adds, ignoring any id in the body."""
-        entity = self.entity_from_request(entity_id=0)
-        entity.pk = None
-        return self.respond(self.get_command().save(entity))
+        return self.get_command().save(data)
 
-    def update(self, request: Request, pk: str) -> Response:
+    @route.resource(reads=Reads.ENTITY, returns=Returns.MESSAGE)
+    def update(self, request: Request, pk: str, id: int | None, data: dict) -> ApiMessage:
         """`PUT` on `<pk>`: apply the sent fields to that stored entity (the URL's id wins) and save."""
-        return self.respond(self.get_command().save(self.entity_from_request(entity_id=int(pk))))
+        return self.get_command().save(data, int(pk))
 
-    def destroy(self, request: Request, pk: str) -> Response:
+    @route.resource(returns=Returns.REMOVED)
+    def destroy(self, request: Request, pk: str) -> ApiMessage:
         """`DELETE` on `<pk>`: remove through the Command, answering the envelope rather than an empty 204."""
-        return self.respond(self.get_command().remove(int(pk)))
+        return self.get_command().remove(int(pk))

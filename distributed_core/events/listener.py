@@ -25,11 +25,25 @@ from pysignalr.client import SignalRClient
 from ..models import ListenerCursor
 from ..sagas import EntitySaga
 
-__all__ = ["EVENT_TARGETS", "EventListener", "Outcome", "apply_event"]
+__all__ = ["EventListener", "Outcome", "apply_event"]
 
 logger = logging.getLogger("distributed_core.events")
 
-EVENT_TARGETS = ("OnAdd", "OnUpdate", "OnRemove", "OnStateChanged", "Sync", "Ping")
+
+
+class ListenerClient(SignalRClient):
+    """pysignalr's client, handing every invocation to one callback, whatever its target.
+
+    pysignalr dispatches invocations by target name only; a listener must see each event of
+    the hub (a target its saga ignores included) to advance its cursor without a gap.
+    """
+
+    def __init__(self, *args: Any, on_invocation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_any_invocation = on_invocation
+
+    async def _on_invocation_message(self, message: Any) -> None:
+        await self._on_any_invocation(message.target, message.arguments)
 
 
 class Outcome(str, Enum):
@@ -116,7 +130,7 @@ class EventListener:
     async def connect_once(self) -> bool:
         """One connection's life; returns whether it got connected before it ended."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
-        client = SignalRClient(self.url, headers=headers, connection_timeout=5)
+        client = ListenerClient(self.url, headers=headers, connection_timeout=5, on_invocation=self.on_event)
         self.client, self.replaying = client, False
         opened, closed = asyncio.Event(), asyncio.Event()
 
@@ -130,8 +144,6 @@ class EventListener:
 
         client.on_open(on_open)
         client.on_close(on_close)
-        for target in EVENT_TARGETS:
-            client.on(target, self._handler(target))
         running = asyncio.create_task(client.run())
         waiting = asyncio.create_task(closed.wait())
         try:
@@ -144,12 +156,6 @@ class EventListener:
             await asyncio.gather(running, waiting, return_exceptions=True)
             self.client = None
         return opened.is_set()
-
-    def _handler(self, target: str):
-        async def handle(arguments: list[Any]) -> None:
-            await self.on_event(target, arguments)
-
-        return handle
 
     async def on_event(self, target: str, arguments: list[Any]) -> None:
         """Apply a logged event through the saga, replaying on a gap or a Sync ahead of the cursor."""

@@ -11,22 +11,20 @@ next connect, at the next event (a gap), or at the hub's next `Sync`, which carr
 
 from __future__ import annotations
 
-import datetime
-import json
 import logging
 import time
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
-from ..api.json import to_wire
+from ..api.serializers import serializer_for
 from ..models import Event, HubSequence
+from ..wire import to_wire
 from .protocol import encode, invocation
 
-__all__ = ["entity_to_wire", "events_after", "group_name", "last_seq", "publish", "record_event"]
+__all__ = ["entity_payload", "events_after", "group_name", "last_seq", "publish", "record_event"]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -36,21 +34,12 @@ def group_name(hub: str) -> str:
     return f"events.{hub}"
 
 
-class WireJSONEncoder(DjangoJSONEncoder):
-    """Datetimes as DRF writes them (microseconds, `Z` for UTC), so events match the HTTP answers."""
+def entity_payload(entity: models.Model) -> dict[str, Any]:
+    """The entity as an event carries it: what its wire serializer makes, camel-cased, nulls omitted.
 
-    def default(self, o: Any) -> Any:
-        """Encode a datetime like DRF's DateTimeField; everything else like Django's encoder."""
-        if isinstance(o, datetime.datetime):
-            text = o.isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
-        return super().default(o)
-
-
-def entity_to_wire(entity: models.Model) -> dict[str, Any]:
-    """The entity as the wire carries it: camelCase, nulls omitted, ISO datetimes."""
-    fields = {field.attname: getattr(entity, field.attname) for field in entity._meta.concrete_fields}
-    return to_wire(json.loads(json.dumps(fields, cls=WireJSONEncoder)))
+    The same serializer answers the HTTP API, so an event and an answer cannot drift apart.
+    """
+    return to_wire(serializer_for(type(entity))(entity).data)
 
 
 def record_event(
@@ -67,7 +56,7 @@ def record_event(
         seq=sequence.last_seq,
         target=target,
         entity_id=entity_id if entity_id is not None else getattr(entity, "pk", None),
-        data=entity_to_wire(entity) if entity is not None else None,
+        data=entity_payload(entity) if entity is not None else None,
         message=message,
     )
     transaction.on_commit(lambda: publish(event))

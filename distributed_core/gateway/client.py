@@ -1,11 +1,14 @@
 """The client side of a gateway: typed calls to a remote node over `requests`.
 
-`GatewayClient` sends the service credential on every call, bounds every call with connect and
-read timeouts, and turns every way a call can fail into the exception tree:
+`GatewayClient.call(route, ...)` calls a route of the remote gateway as its contract declares it
+(the same `Route` the remote node serves): method and path come from the declaration. It sends
+the service credential on every call, bounds every call with connect and read timeouts, and
+turns every way a call can fail into the exception tree:
 
     remote down, timeout, 5xx, unreadable JSON   -> GatewayUnavailable
     401/403 (credential refused), other 4xx      -> GatewayError with the remote's message
-    404                                           -> None from `call(..., none_if_missing=True)`
+    404                                           -> NotFound
+    204, or 404 of a route that may answer none  -> None
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 import requests
 
+from ..api.routes import Returns, Route
 from ..exceptions import GatewayError, GatewayUnavailable, NotFound
 
 __all__ = ["GatewayClient"]
@@ -37,9 +41,10 @@ class GatewayClient:
         self.timeout = timeout
         self.session = session or requests.Session()
 
-    def call(self, method: str, path: str, body: Any = None, *, none_if_missing: bool = False) -> Any:
-        """Call `path` under the gateway and return its decoded JSON answer."""
-        url = f"{self.base_url}/{path.lstrip('/')}"
+    def call(self, route: Route, body: Any = None, **arguments: Any) -> Any:
+        """Call `route` (its path filled with `arguments`) and return its decoded JSON answer."""
+        method, url = route.method, f"{self.base_url}/{route.url(**arguments)}"
+        none_if_missing = route.returns is Returns.ENTITY_OR_NONE
         headers = {"Accept": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -49,7 +54,7 @@ class GatewayClient:
             raise GatewayUnavailable(
                 f"The {self.node_name} node cannot be reached at {self.base_url}: {error}"
             ) from error
-        if response.status_code == 404 and none_if_missing:
+        if response.status_code == 204 or (response.status_code == 404 and none_if_missing):
             return None
         payload = self._decode(response)
         if response.status_code >= 500:

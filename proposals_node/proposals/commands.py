@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from distributed_core.commands import EntityCommand
+from distributed_core.policy import WritePolicy
 
 from .models import Proposal
 
@@ -10,10 +11,5 @@ from .models import Proposal
 class ProposalCommand(EntityCommand[Proposal]):
     model = Proposal
     hub = "proposal"
-    protected_fields = {"status_id": "Status cannot be changed through save"}
-    system_fields = ("package_id",)  # linked and unlinked by the PackageSaga only
-
-    def apply_system_fields(self, entity: Proposal, stored: Proposal | None) -> None:
-        super().apply_system_fields(entity, stored)
-        if stored is None:
-            entity.status_id = None  # after_add creates the Created status and links it
+    # the status is made by the after_add hook; the package is linked and unlinked by the PackageSaga only
+    policy = WritePolicy(system=("status_id",), ignored=("package_id",))

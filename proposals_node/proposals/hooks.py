@@ -1,8 +1,10 @@
 """Hook receivers of the Proposal command.
 
-after_add:    create the proposal's Created Status and link it.
-after_remove: withdraw the proposal's active package in the workflows node; if workflows
-              refuses or cannot be reached, the receiver raises and the removal is rolled back.
+prepare_remove: before the removal's transaction, withdraw the proposal's active package in
+                the workflows node; if workflows refuses or cannot be reached, the removal is
+                aborted with nothing changed (a 400, or a 503 when workflows is unreachable).
+after_add:      create the proposal's Created Status and link it.
+after_remove:   delete the proposal's Status with it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,14 @@ def workflows_gateway() -> WorkflowsGateway:
     return WorkflowsGateway.from_settings()
 
 
+@receiver(signals.prepare_remove, sender=Proposal)
+def withdraw_active_package(sender, entity: Proposal, **kwargs) -> None:
+    gateway = workflows_gateway()
+    package = gateway.get_active_package(entity.pk, Proposal.type_name())
+    if package is not None:
+        gateway.withdraw_package(package.id)
+
+
 @receiver(signals.after_add, sender=Proposal)
 def create_status(sender, entity: Proposal, **kwargs) -> None:
     status = Status.objects.create(
@@ -29,14 +39,10 @@ def create_status(sender, entity: Proposal, **kwargs) -> None:
         entity_type=Proposal.type_name(),
         value=f"Status of proposal {entity.pk}",
     )
-    entity.status_id = status.pk
-    Proposal.objects.filter(pk=entity.pk).update(status_id=status.pk)
+    entity.status = status
+    Proposal.objects.filter(pk=entity.pk).update(status=status)
 
 
 @receiver(signals.after_remove, sender=Proposal)
-def withdraw_active_package(sender, entity: Proposal, **kwargs) -> None:
-    gateway = workflows_gateway()
-    package = gateway.get_active_package(entity.pk, Proposal.type_name())
-    if package is not None:
-        gateway.withdraw_package(package.id)
+def remove_status(sender, entity: Proposal, **kwargs) -> None:
     Status.objects.filter(pk=entity.status_id).delete()

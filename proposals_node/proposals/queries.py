@@ -13,10 +13,9 @@ class ProposalQuery(EntityQuery[Proposal]):
 
     def get_status(self, proposal_id: int) -> Status:
         proposal = self.get_by_id(proposal_id)
-        status = Status.objects.filter(pk=proposal.status_id).first()
-        if status is None:
+        if proposal.status is None:
             raise NotFound(f"Proposal {proposal_id} has no status")
-        return status
+        return proposal.status
 
 
 class StatusQuery(EntityQuery[Status]):

@@ -12,5 +12,5 @@ def seed() -> Proposal | None:
     """Add the seed proposal unless it is already there; returns it when added."""
     if Proposal.objects.filter(title=SEED_TITLE).exists():
         return None
-    proposal = Proposal(title=SEED_TITLE, value="Write the documentation of the distributed design.")
+    proposal = {"title": SEED_TITLE, "value": "Write the documentation of the distributed design."}
     return ProposalCommand().save(proposal).data

@@ -7,13 +7,16 @@ refused with the state it found.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import IntegrityError, transaction
 
 from contracts.workflows import ACTIVE_STATES, PackageStates
-from distributed_core import signals
 from distributed_core.commands import EntityCommand
 from distributed_core.exceptions import ValidationFailed
 from distributed_core.messages import ApiMessage
+from distributed_core.policy import WritePolicy
 
 from .models import Package
 
@@ -23,22 +26,13 @@ ACTIVE_PACKAGE_EXISTS = "{entity_type} {entity_id} already has an active package
 class PackageCommand(EntityCommand[Package]):
     model = Package
     hub = "package"
-    protected_fields = {
-        "state": "State cannot be changed through save",
-        "result": "Result cannot be changed through save",
-        "entity_id": "EntityId cannot be changed through save",
-        "entity_type": "EntityType cannot be changed through save",
-    }
+    # the entity and the result are chosen on submit; the state belongs to the state machine
+    policy = WritePolicy(fixed=("entity_id", "entity_type", "result"), system=("state",))
 
     # -- validation -------------------------------------------------------------------------
 
-    def apply_system_fields(self, entity: Package, stored: Package | None) -> None:
-        super().apply_system_fields(entity, stored)
-        if stored is None:
-            entity.state = PackageStates.PENDING
-
-    def get_validation_messages(self, entity: Package, stored: Package | None) -> list[str]:
-        messages = super().get_validation_messages(entity, stored)
+    def get_validation_messages(self, entity: Package) -> list[str]:
+        messages = super().get_validation_messages(entity)
         if entity.entity_id is not None and entity.entity_id < 1:
             messages.append("EntityId must be a positive id")
         if entity.entity_id and entity.entity_type and entity.state in ACTIVE_STATES and self._active_elsewhere(entity):
@@ -56,18 +50,20 @@ class PackageCommand(EntityCommand[Package]):
 
     # -- use cases --------------------------------------------------------------------------
 
-    def submit(self, entity: Package) -> ApiMessage[Package]:
-        """Submit a new package, or resubmit a Returned one (its title and value may change)."""
-        if not entity.pk:
-            return self.save(entity)
+    def submit(self, data: Mapping[str, Any], package_id: int | None = None) -> ApiMessage[Package]:
+        """Submit a new package, or resubmit a Returned one (only its title and value may change)."""
+        if not package_id:
+            return self.save(data)
         with transaction.atomic():
-            stored = self.lock(entity.pk)
-            if stored.state != PackageStates.RETURNED:
+            package = self.lock(package_id)
+            if package.state != PackageStates.RETURNED:
                 raise ValidationFailed(
-                    [f"Package {stored.pk} is {stored.state}; only a Returned package can be resubmitted"]
+                    [f"Package {package_id} is {package.state}; only a Returned package can be resubmitted"]
                 )
-            stored.title, stored.value = entity.title, entity.value
-            return self._transition(stored, PackageStates.PENDING, "resubmitted")
+            for name in ("title", "value"):
+                if name in data:
+                    setattr(package, name, data[name])
+            return self._transition(package, PackageStates.PENDING, "resubmitted")
 
     def approve(self, package_id: int) -> ApiMessage[Package]:
         return self._act(package_id, PackageStates.APPROVED, "approved")
@@ -101,14 +97,7 @@ class PackageCommand(EntityCommand[Package]):
             return self._transition(package, to, verb)
 
     def _transition(self, package: Package, to: PackageStates, verb: str) -> ApiMessage[Package]:
-        previous = package.state
-        package.state = to
-        self.ensure_valid(package, None)
-        self.hook(signals.on_save, "on_save", package)
-        self.hook(signals.on_update, "on_update", package)
-        self.write(package)
-        self.hook(signals.after_update, "after_update", package)
-        self.hook(signals.after_save, "after_save", package)
+        previous, package.state = package.state, to
+        self.ensure_valid(package)
         message = f"Package {package.pk} {verb} (was {previous})"
-        self.announce("OnStateChanged", package, message)
-        return ApiMessage(package, message)
+        return self.persist(package, adding=False, target="OnStateChanged", message=message)

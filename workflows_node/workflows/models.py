@@ -9,6 +9,8 @@ from contracts.workflows import Package as PackageContract
 class Package(PackageContract):
     """A package; at most one active (Pending or Returned) per entity, enforced by the database."""
 
+    wire_serializer = "workflows.serializers.PackageSerializer"  # its shape in answers and events
+
     class Meta(PackageContract.Meta):
         constraints = [
             models.UniqueConstraint(

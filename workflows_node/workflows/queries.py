@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from contracts.workflows import ACTIVE_STATES, COMPLETED_STATES
-from distributed_core.exceptions import NotFound
 from distributed_core.queries import EntityQuery
 
 from .models import Package
@@ -24,10 +23,12 @@ class PackageQuery(EntityQuery[Package]):
         return self.get().filter(entity_type=entity_type)
 
     def get_by_entity(self, entity_id: int, entity_type: str) -> QuerySet[Package]:
-        return self.get_by_type(entity_type).filter(entity_id=entity_id)
+        """The decided packages of one entity: neither Pending nor Returned (as the original's GetByEntity)."""
+        return self._of_entity(entity_id, entity_type).filter(state__in=COMPLETED_STATES)
 
-    def get_active_package(self, entity_id: int, entity_type: str) -> Package:
-        package = self.get_by_entity(entity_id, entity_type).filter(state__in=ACTIVE_STATES).first()
-        if package is None:
-            raise NotFound(f"{entity_type} {entity_id} has no active package")
-        return package
+    def get_active_package(self, entity_id: int, entity_type: str) -> Package | None:
+        """The package still awaiting a decision on that entity, or None."""
+        return self._of_entity(entity_id, entity_type).filter(state__in=ACTIVE_STATES).first()
+
+    def _of_entity(self, entity_id: int, entity_type: str) -> QuerySet[Package]:
+        return self.get_by_type(entity_type).filter(entity_id=entity_id)

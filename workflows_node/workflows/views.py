@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from rest_framework.request import Request
-from rest_framework.response import Response
 
-from distributed_core.api.routes import ENTITY_ROUTES, WireRoute
-from distributed_core.api.viewsets import EntityViewSet
-from distributed_core.gateway.server import GATEWAY_ID_ROUTE, GatewayMixin
+from contracts.workflows import WorkflowsGatewayRoutes as GATEWAY
+from distributed_core.api.routes import Reads, Returns, route
+from distributed_core.api.viewsets import EntityViewSet, QueryCommandMixin
+from distributed_core.gateway.server import GatewayViewSet
+from distributed_core.messages import ApiMessage, ValidationMessage
 from distributed_core.pages import app_context
 
 from .commands import PackageCommand
 from .queries import PackageQuery
 from .serializers import PackageSerializer
 
-ENTITY = r"(?P<entity_id>\d+)/(?P<entity_type>[A-Za-z][\w.-]*)"
-TYPE = r"(?P<entity_type>[A-Za-z][\w.-]*)"
+ENTITY = "<int:entity_id>/<type:entity_type>"
 
 
 class PackageViewSet(EntityViewSet):
@@ -27,61 +29,70 @@ class PackageViewSet(EntityViewSet):
     query_class = PackageQuery
     command_class = PackageCommand
     serializer_class = PackageSerializer
-    wire_routes = (
-        *ENTITY_ROUTES,
-        WireRoute("getActive", "get", "get_active"),
-        WireRoute("getCompleted", "get", "get_completed"),
-        WireRoute(f"getByType/{TYPE}", "get", "get_by_type"),
-        WireRoute(f"getByEntity/{ENTITY}", "get", "get_by_entity"),
-        WireRoute(f"getActivePackage/{ENTITY}", "get", "get_active_package"),
-        WireRoute("approve", "post", "approve"),
-        WireRoute("reject", "post", "reject"),
-        WireRoute("return", "post", "return_"),
-    )
 
-    def get_active(self, request: Request) -> Response:
-        return Response(self.serialize(self.get_query().get_active()))
+    @route.get("getActive", returns=Returns.LIST)
+    def get_active(self, request: Request) -> Any:
+        return self.get_query().get_active()
 
-    def get_completed(self, request: Request) -> Response:
-        return Response(self.serialize(self.get_query().get_completed()))
+    @route.get("getCompleted", returns=Returns.LIST)
+    def get_completed(self, request: Request) -> Any:
+        return self.get_query().get_completed()
 
-    def get_by_type(self, request: Request, entity_type: str) -> Response:
-        return Response(self.serialize(self.get_query().get_by_type(entity_type)))
+    @route.get("getByType/<type:entity_type>", returns=Returns.LIST)
+    def get_by_type(self, request: Request, entity_type: str) -> Any:
+        return self.get_query().get_by_type(entity_type)
 
-    def get_by_entity(self, request: Request, entity_id: str, entity_type: str) -> Response:
-        return Response(self.serialize(self.get_query().get_by_entity(int(entity_id), entity_type)))
+    @route.get(f"getByEntity/{ENTITY}", returns=Returns.LIST)
+    def get_by_entity(self, request: Request, entity_id: int, entity_type: str) -> Any:
+        return self.get_query().get_by_entity(entity_id, entity_type)
 
-    def get_active_package(self, request: Request, entity_id: str, entity_type: str) -> Response:
-        return Response(self.serialize(self.get_query().get_active_package(int(entity_id), entity_type)))
+    @route.get(f"getActivePackage/{ENTITY}", returns=Returns.ENTITY_OR_NONE)
+    def get_active_package(self, request: Request, entity_id: int, entity_type: str) -> Any:
+        return self.get_query().get_active_package(entity_id, entity_type)
 
-    def approve(self, request: Request) -> Response:
-        return self.respond(self.get_command().approve(self.id_from_request()))
+    @route.post("approve", reads=Reads.ID, returns=Returns.MESSAGE)
+    def approve(self, request: Request, id: int) -> ApiMessage:
+        return self.get_command().approve(id)
 
-    def reject(self, request: Request) -> Response:
-        return self.respond(self.get_command().reject(self.id_from_request()))
+    @route.post("reject", reads=Reads.ID, returns=Returns.MESSAGE)
+    def reject(self, request: Request, id: int) -> ApiMessage:
+        return self.get_command().reject(id)
 
-    def return_(self, request: Request) -> Response:
-        return self.respond(self.get_command().return_(self.id_from_request()))
-
-    def submit(self, request: Request) -> Response:
-        return self.respond(self.get_command().submit(self.entity_from_request()))
-
-    def withdraw(self, request: Request) -> Response:
-        return self.respond(self.get_command().withdraw(self.id_from_request()))
+    @route.post("return", reads=Reads.ID, returns=Returns.MESSAGE)
+    def return_(self, request: Request, id: int) -> ApiMessage:
+        return self.get_command().return_(id)
 
 
-class WorkflowsGatewayViewSet(GatewayMixin, PackageViewSet):
+class WorkflowsGatewayViewSet(QueryCommandMixin, GatewayViewSet):
     """The workflows gateway: what other nodes may ask of packages, behind a service credential."""
 
-    wire_routes = (
-        GATEWAY_ID_ROUTE,
-        WireRoute(f"getPackagesByType/{TYPE}", "get", "get_by_type"),
-        WireRoute(f"getPackagesByEntity/{ENTITY}", "get", "get_by_entity"),
-        WireRoute(f"getActivePackage/{ENTITY}", "get", "get_active_package"),
-        WireRoute("validatePackage", "post", "validate_entity"),
-        WireRoute("submitPackage", "post", "submit"),
-        WireRoute("withdrawPackage", "post", "withdraw"),
-    )
+    query_class = PackageQuery
+    command_class = PackageCommand
+    serializer_class = PackageSerializer
+
+    @GATEWAY.get_packages_by_type
+    def get_packages_by_type(self, request: Request, entity_type: str) -> Any:
+        return self.get_query().get_by_type(entity_type)
+
+    @GATEWAY.get_packages_by_entity
+    def get_packages_by_entity(self, request: Request, entity_id: int, entity_type: str) -> Any:
+        return self.get_query().get_by_entity(entity_id, entity_type)
+
+    @GATEWAY.get_active_package
+    def get_active_package(self, request: Request, entity_id: int, entity_type: str) -> Any:
+        return self.get_query().get_active_package(entity_id, entity_type)
+
+    @GATEWAY.validate_package
+    def validate_package(self, request: Request, id: int | None, data: dict) -> ValidationMessage:
+        return self.get_command().validate(data, id)
+
+    @GATEWAY.submit_package
+    def submit_package(self, request: Request, id: int | None, data: dict) -> ApiMessage:
+        return self.get_command().submit(data, id)
+
+    @GATEWAY.withdraw_package
+    def withdraw_package(self, request: Request, id: int) -> ApiMessage:
+        return self.get_command().withdraw(id)
 
 
 @ensure_csrf_cookie

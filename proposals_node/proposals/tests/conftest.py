@@ -27,9 +27,8 @@ def workflows(monkeypatch) -> FakeWorkflows:
 @pytest.fixture
 def make_proposal(db):
     from proposals.commands import ProposalCommand
-    from proposals.models import Proposal
 
     def make(**fields):
-        return ProposalCommand().save(Proposal(**{"title": "A proposal", "value": "Do it", **fields})).data
+        return ProposalCommand().save({"title": "A proposal", "value": "Do it", **fields}).data
 
     return make

@@ -41,11 +41,12 @@ class FakeWorkflows(BaseAdapter):
                 for p in self.packages.values()
                 if p["entityId"] == int(match[1]) and p["state"] in ("Pending", "Returned")
             ]
-            return self.answer(request, 200, found[0]) if found else self.answer(request, 404, "no active package")
-        if match := re.fullmatch(r"/getPackagesBy(?:Type/(\w+)|Entity/(\d+)/(\w+))", path):
-            entity_id = int(match[2]) if match[2] else None
-            items = [p for p in self.packages.values() if entity_id is None or p["entityId"] == entity_id]
-            return self.answer(request, 200, items)
+            return self.answer(request, 200, found[0]) if found else self.answer(request, 204, None)
+        if match := re.fullmatch(r"/getPackagesByType/(\w+)", path):
+            return self.answer(request, 200, list(self.packages.values()))
+        if match := re.fullmatch(r"/getPackagesByEntity/(\d+)/(\w+)", path):  # completed ones only
+            completed = [p for p in self.packages.values() if p["state"] in ("Approved", "Rejected")]
+            return self.answer(request, 200, [p for p in completed if p["entityId"] == int(match[1])])
         if path == "/withdrawPackage":
             if self.refuse_withdraw:
                 return self.answer(request, 400, "Package is Approved; only an active package can be withdrawn")
@@ -65,7 +66,7 @@ class FakeWorkflows(BaseAdapter):
     def answer(self, request, status: int, payload) -> requests.Response:
         response = requests.Response()
         response.status_code = status
-        response._content = json.dumps(payload).encode()
+        response._content = json.dumps(payload).encode() if payload is not None else b""
         response.headers["Content-Type"] = "application/json"
         response.request = request
         response.url = request.url

@@ -44,12 +44,12 @@ def test_update_keeps_the_status(api, make_proposal):
     assert response.status_code == 200 and response.json_body["data"]["value"] == "changed"
 
 
-def test_remove_when_workflows_is_down_is_a_400_and_removes_nothing(api, make_proposal, workflows):
+def test_remove_when_workflows_is_down_is_a_503_and_removes_nothing(api, make_proposal, workflows):
     proposal = make_proposal()
     workflows.down = True
     response = api.delete("/api/proposal/remove", {"id": proposal.pk})
-    assert response.status_code == 400
-    assert response.json_body.startswith("after_remove failed: The workflows node cannot be reached")
+    assert response.status_code == 503
+    assert response.json_body.startswith("prepare_remove failed: The workflows node cannot be reached")
     assert Proposal.objects.filter(pk=proposal.pk).exists() and Status.objects.exists()
 
 
@@ -84,10 +84,10 @@ def test_workflows_proxy_forwards_through_the_gateway(api, make_proposal, workfl
     package_id = submitted.json_body["data"]["id"]
     assert api.get(f"/api/workflows/getActivePackage/{proposal.pk}/Proposal").json_body["id"] == package_id
     assert len(api.get("/api/workflows/getPackagesByType/Proposal").json_body) == 1
-    assert len(api.get(f"/api/workflows/getPackagesByEntity/{proposal.pk}/Proposal").json_body) == 1
+    assert api.get(f"/api/workflows/getPackagesByEntity/{proposal.pk}/Proposal").json_body == []  # none decided
     withdrawn = api.post("/api/workflows/withdrawPackage", {"id": package_id})
     assert withdrawn.status_code == 200 and withdrawn.json_body["data"] == package_id
-    assert api.get(f"/api/workflows/getActivePackage/{proposal.pk}/Proposal").status_code == 404
+    assert api.get(f"/api/workflows/getActivePackage/{proposal.pk}/Proposal").status_code == 204
 
 
 def test_workflows_proxy_says_clearly_when_workflows_is_down(api, workflows):

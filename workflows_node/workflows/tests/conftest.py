@@ -16,15 +16,8 @@ def make_package(db):
     from workflows.models import Package
 
     def make(entity_id: int = 1, entity_type: str = "Proposal", state: str | None = None, **fields):
-        package = (
-            PackageCommand()
-            .save(
-                Package(
-                    entity_id=entity_id, entity_type=entity_type, value=fields.pop("value", "Please decide"), **fields
-                )
-            )
-            .data
-        )
+        data = {"entity_id": entity_id, "entity_type": entity_type, "value": "Please decide", **fields}
+        package = PackageCommand().save(data).data
         if state and state != package.state:
             Package.objects.filter(pk=package.pk).update(state=state)
             package.refresh_from_db()

@@ -11,28 +11,28 @@ let view = []; // [{proposal, status, package, history, packageError}]
 const ACTIVE = new Set(["Pending", "Returned"]);
 
 async function load() {
-  // One call for every proposal package (active and history) instead of one per card.
+  // Three calls for the whole page, whatever the number of cards: the proposals, their statuses
+  // and every proposal package (active and history).
   let packagesError = null;
-  const [proposals, packages] = await Promise.all([
+  const [proposals, statuses, packages] = await Promise.all([
     api("GET", "/api/proposal/get"),
+    api("GET", "/api/status/get"),
     api("GET", "/api/workflows/getPackagesByType/Proposal").catch((error) => {
       packagesError = error.message;
       return [];
     }),
   ]);
-  const rows = await Promise.all(
-    proposals.map(async (proposal) => {
-      const own = packages.filter((pkg) => pkg.entityId === proposal.id);
-      const status = await api("GET", `/api/proposal/getStatus/${proposal.id}`).catch(() => null);
-      return {
-        proposal,
-        status,
-        package: own.find((pkg) => ACTIVE.has(pkg.state)) || null,
-        history: own.filter((pkg) => !ACTIVE.has(pkg.state)),
-        packageError: proposal.packageId && packagesError ? packagesError : null,
-      };
-    }),
-  );
+  const statusById = new Map(statuses.map((status) => [status.id, status]));
+  const rows = proposals.map((proposal) => {
+    const own = packages.filter((pkg) => pkg.entityId === proposal.id);
+    return {
+      proposal,
+      status: statusById.get(proposal.statusId) || null,
+      package: own.find((pkg) => ACTIVE.has(pkg.state)) || null,
+      history: own.filter((pkg) => !ACTIVE.has(pkg.state)),
+      packageError: proposal.packageId && packagesError ? packagesError : null,
+    };
+  });
   view = rows.sort((a, b) => a.proposal.id - b.proposal.id);
   render();
 }

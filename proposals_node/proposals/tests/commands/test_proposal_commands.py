@@ -16,26 +16,25 @@ def test_adding_a_proposal_creates_and_links_its_created_status(make_proposal):
 
 def test_value_is_required():
     with pytest.raises(ValidationFailed, match="Value is required"):
-        ProposalCommand().save(Proposal(title="t", value=""))
+        ProposalCommand().save({"title": "t", "value": ""})
     assert not Proposal.objects.exists() and not Status.objects.exists()
 
 
 def test_status_cannot_be_changed_through_save(make_proposal):
     proposal = make_proposal()
-    proposal.status_id = proposal.status_id + 100
     with pytest.raises(ValidationFailed, match="Status cannot be changed through save"):
-        ProposalCommand().save(proposal)
+        ProposalCommand().save({"value": "v", "status_id": proposal.status_id + 100}, proposal.pk)
 
 
 def test_package_id_is_never_written_by_save(make_proposal):
     proposal = make_proposal()
-    proposal.package_id = 42
-    ProposalCommand().save(proposal)
+    ProposalCommand().save({"value": "v", "package_id": 42}, proposal.pk)
     assert Proposal.objects.get(pk=proposal.pk).package_id is None
 
 
 def test_a_client_cannot_choose_the_status_of_a_new_proposal():
-    proposal = ProposalCommand().save(Proposal(value="v", status_id=999)).data
+    proposal = ProposalCommand().save({"value": "v", "status_id": 999, "package_id": 5}).data
+    assert proposal.package_id is None
     assert proposal.status_id != 999 and Status.objects.get(pk=proposal.status_id).state == "Created"
 
 
@@ -54,16 +53,17 @@ def test_remove_withdraws_the_active_package(make_proposal, workflows):
     assert workflows.calls[-1] == "POST /withdrawPackage"
 
 
-def test_remove_is_rolled_back_when_workflows_is_down(make_proposal, workflows):
+def test_remove_changes_nothing_when_workflows_is_down(make_proposal, workflows):
     proposal = make_proposal()
     workflows.down = True
-    with pytest.raises(HookFailed, match="after_remove failed: The workflows node cannot be reached"):
+    with pytest.raises(HookFailed, match="prepare_remove failed: The workflows node cannot be reached") as failed:
         ProposalCommand().remove(proposal.pk)
+    assert failed.value.status_code == 503
     assert Proposal.objects.filter(pk=proposal.pk).exists()
     assert Status.objects.filter(pk=proposal.status_id).exists()
 
 
-def test_remove_is_rolled_back_when_workflows_refuses(make_proposal, workflows):
+def test_remove_changes_nothing_when_workflows_refuses(make_proposal, workflows):
     proposal = make_proposal()
     workflows.add(proposal.pk)
     workflows.refuse_withdraw = True

@@ -28,8 +28,7 @@ def test_only_a_pending_package_can_be_acted_on(make_package, from_state, action
 
 def test_returned_package_can_be_resubmitted_with_changes(make_package):
     package = make_package(state="Returned")
-    package.value = "fixed"
-    result = PackageCommand().submit(package)
+    result = PackageCommand().submit({"value": "fixed"}, package.pk)
     assert result.data.state == "Pending"
     assert Package.objects.get(pk=package.pk).value == "fixed"
 
@@ -38,11 +37,11 @@ def test_returned_package_can_be_resubmitted_with_changes(make_package):
 def test_only_a_returned_package_can_be_resubmitted(make_package, from_state):
     package = make_package(state=from_state)
     with pytest.raises(ValidationFailed, match="only a Returned package can be resubmitted"):
-        PackageCommand().submit(package)
+        PackageCommand().submit({"value": "v"}, package.pk)
 
 
 def test_submit_without_id_adds(make_package):
-    result = PackageCommand().submit(Package(entity_id=3, entity_type="Proposal", value="v"))
+    result = PackageCommand().submit({"entity_id": 3, "entity_type": "Proposal", "value": "v"})
     assert result.data.state == "Pending"
 
 

@@ -35,7 +35,7 @@ def race(*calls):
 
 
 def test_of_two_racing_approvals_exactly_one_wins():
-    package = PackageCommand().save(Package(entity_id=1, entity_type="Proposal", value="v")).data
+    package = PackageCommand().save({"entity_id": 1, "entity_type": "Proposal", "value": "v"}).data
     results = race(lambda: PackageCommand().approve(package.pk), lambda: PackageCommand().approve(package.pk))
     wins = [r for r in results if not isinstance(r, Exception)]
     losses = [r for r in results if isinstance(r, ApplicationError)]
@@ -44,7 +44,7 @@ def test_of_two_racing_approvals_exactly_one_wins():
 
 
 def test_approve_and_reject_racing_leave_one_final_state():
-    package = PackageCommand().save(Package(entity_id=1, entity_type="Proposal", value="v")).data
+    package = PackageCommand().save({"entity_id": 1, "entity_type": "Proposal", "value": "v"}).data
     results = race(lambda: PackageCommand().approve(package.pk), lambda: PackageCommand().reject(package.pk))
     assert sum(isinstance(r, ApplicationError) for r in results) == 1, results
     winner = next(r for r in results if not isinstance(r, Exception))
@@ -53,7 +53,7 @@ def test_approve_and_reject_racing_leave_one_final_state():
 
 def test_two_racing_submissions_for_one_entity_leave_one_active_package():
     def submit():
-        return PackageCommand().save(Package(entity_id=5, entity_type="Proposal", value="v"))
+        return PackageCommand().save({"entity_id": 5, "entity_type": "Proposal", "value": "v"})
 
     results = race(submit, submit)
     assert sum(isinstance(r, ApplicationError) for r in results) == 1, results

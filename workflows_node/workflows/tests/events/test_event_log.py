@@ -40,8 +40,8 @@ async def _receive_or_none(layer, channel, timeout: float = 0.3):
         return None
 
 
-def new_package(**fields) -> Package:
-    return Package(**{"entity_id": 1, "entity_type": "Proposal", "value": "v", **fields})
+def new_package(**fields) -> dict:
+    return {"entity_id": 1, "entity_type": "Proposal", "value": "v", **fields}
 
 
 def test_each_change_is_logged_with_increasing_seq():
@@ -67,13 +67,14 @@ def test_a_refused_command_logs_and_announces_nothing(hub_messages):
     assert not Event.objects.exists() and hub_messages() == []
 
 
-def test_a_command_whose_hook_raises_logs_and_announces_nothing(hub_messages):
+@pytest.mark.parametrize("error", [ValidationFailed(["no"]), RuntimeError("a bug")], ids=["refusal", "bug"])
+def test_a_command_whose_hook_raises_logs_and_announces_nothing(hub_messages, error):
     def refuse(sender, entity, **kwargs):
-        raise RuntimeError("no")
+        raise error
 
     signals.after_save.connect(refuse, sender=Package, weak=False)
     try:
-        with pytest.raises(HookFailed):
+        with pytest.raises((HookFailed, RuntimeError)):
             PackageCommand().save(new_package())
     finally:
         signals.after_save.disconnect(refuse, sender=Package)

@@ -6,7 +6,6 @@ import pytest
 
 from distributed_core.testing import WebsocketClient
 from workflows.commands import PackageCommand
-from workflows.models import Package
 from workflows_project.asgi import application
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.anyio]
@@ -38,7 +37,7 @@ async def next_record(communicator) -> dict:
 def save_package():
     from asgiref.sync import sync_to_async
 
-    return sync_to_async(lambda: PackageCommand().save(Package(entity_id=1, entity_type="Proposal", value="v")))()
+    return sync_to_async(lambda: PackageCommand().save({"entity_id": 1, "entity_type": "Proposal", "value": "v"}))()
 
 
 async def test_an_event_reaches_a_connected_client():
