@@ -5,11 +5,14 @@
     python3 manage_all.py test    # set up .venv, run every node's tests and the cross-node tests
 
 Also: migrate, seed, check [--deploy], startnode NAME --entity ENTITY. Set DD_SKIP_VENV=1 to use
-the current Python environment instead of .venv (it must have requirements.txt installed).
+the current Python environment instead of .venv: it must have requirements.txt installed and this
+project too (`pip install -e . --no-deps`), since the nodes import distributed_core and contracts
+as installed packages.
 
 Only the standard library is imported before the virtual environment exists: the first run
-creates `.venv`, installs requirements.txt into it (again whenever the file changes), and
-re-runs itself with the environment's Python.
+creates `.venv`, installs requirements.txt into it, then the project itself in editable mode
+(again whenever requirements.txt or pyproject.toml changes), and re-runs itself with the
+environment's Python.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 REQUIREMENTS = ROOT / "requirements.txt"
-STAMP = VENV / ".requirements.sha256"
+PYPROJECT = ROOT / "pyproject.toml"
+STAMP = VENV / ".requirements.sha256"  # of requirements.txt and pyproject.toml as last installed
 NODES = json.loads((ROOT / "nodes.json").read_text())
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -44,14 +48,16 @@ def ensure_environment() -> None:
     """Create or refresh .venv, then continue inside it (re-exec). DD_SKIP_VENV=1: use the current Python."""
     if os.environ.get("DD_SKIP_VENV") == "1":
         return
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes() + PYPROJECT.read_bytes()).hexdigest()
     if not VENV_PYTHON.exists():
         print(f"Creating {VENV.relative_to(ROOT)} ...", flush=True)
         venv.create(VENV, with_pip=True)
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:
-        print("Installing requirements.txt into .venv ...", flush=True)
+        print("Installing requirements.txt and the project (editable) into .venv ...", flush=True)
         pip = [str(VENV_PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
         subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)
+        # the pinned setuptools from requirements.txt builds it: nothing else to download
+        subprocess.run([*pip, "--no-deps", "--no-build-isolation", "-e", str(ROOT)], check=True)
         STAMP.write_text(wanted)
     if Path(sys.prefix).resolve() != VENV.resolve():
         os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
@@ -169,7 +175,6 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_startnode(args: argparse.Namespace) -> int:
-    sys.path.insert(0, str(ROOT))
     from distributed_core.scaffold import ScaffoldError, render_node, validate_names
 
     port = args.port or max(node["port"] for node in NODES) + 1
