@@ -263,11 +263,12 @@ def suites(ignored: list[str], browser: bool) -> list[tuple[str, Path, list[str]
 def run_suites(label: str, env: dict[str, str], args: argparse.Namespace, results: dict, **options) -> None:
     report_dir = ROOT / "var" / "reports"
     report_dir.mkdir(parents=True, exist_ok=True)
+    pytest_args = args.pytest_args[1:] if args.pytest_args[:1] == ["--"] else args.pytest_args  # `test -- -x`
     for name, cwd, target in suites(**options):
         report = report_dir / f"{label}-{name}.xml"
         report.unlink(missing_ok=True)
         print(f"\n===== [{label}] {name} =====", flush=True)
-        command = [sys.executable, "-m", "pytest", *target, f"--junitxml={report}", *args.pytest_args]
+        command = [sys.executable, "-m", "pytest", *target, f"--junitxml={report}", *pytest_args]
         code = subprocess.run(command, cwd=cwd, env=env).returncode
         results[f"{label}/{name}"] = (code, read_report(report))
 
