@@ -37,6 +37,8 @@ REQUIREMENTS = ROOT / "requirements.txt"
 PYPROJECT = ROOT / "pyproject.toml"
 STAMP = VENV / ".requirements.sha256"  # of requirements.txt and pyproject.toml as last installed
 NODES = json.loads((ROOT / "nodes.json").read_text())
+# the official SignalR browser client, once `npm ci` has run here (package.json); the nodes serve it
+SIGNALR_BROWSER = ROOT / "node_modules" / "@microsoft" / "signalr" / "dist" / "browser"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -193,7 +195,8 @@ def cmd_startnode(args: argparse.Namespace) -> int:
     except ScaffoldError as error:
         print(f"startnode: {error}", file=sys.stderr)
         return 2
-    written = render_node(target, args.name, args.entity, port)
+    layout = {"suite_file": "nodes.json", "signalr_browser": SIGNALR_BROWSER.relative_to(ROOT).as_posix()}
+    written = render_node(target, args.name, args.entity, port, **layout)
     manage(args.name, "makemigrations", args.name, "-v", "0")
     NODES.append({"name": args.name, "port": port})
     (ROOT / "nodes.json").write_text(json.dumps(NODES, indent=2) + "\n")
