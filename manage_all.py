@@ -254,9 +254,13 @@ def ensure_js_packages() -> str | None:
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+CORE_TESTS = ROOT / "distributed_core" / "tests"  # the core's own tests, in a minimal project of their own
+
+
 def suites(ignored: list[str], browser: bool) -> list[tuple[str, Path, list[str]]]:
-    """(name, folder, pytest targets): each node's own tests, the cross-node tests, the browser tests."""
-    found = [(node["name"], node_dir(node["name"]), []) for node in NODES]
+    """(name, folder, pytest targets): the core's tests, each node's own, the cross-node tests, the browser tests."""
+    found = [("core", CORE_TESTS, [])]
+    found += [(node["name"], node_dir(node["name"]), []) for node in NODES]
     found.append(("cross-node", ROOT, ["tests", "--ignore=tests/browser", *(f"--ignore={path}" for path in ignored)]))
     if browser:
         found.append(("browser", ROOT, ["tests/browser"]))
@@ -326,8 +330,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         problem = postgres_problem(url) or no_redis
         if problem is None:
             env = {**base_env, "TEST_POSTGRES_URL": url, "REDIS_URL": redis_url}
-            for node in NODES:
-                env[f"{node['name'].upper()}_DATABASE_URL"] = f"{url}/dd_{node['name']}"
+            for name in ["core", *(node["name"] for node in NODES)]:
+                env[f"{name.upper()}_DATABASE_URL"] = f"{url}/dd_{name}"
             run_suites("postgres+redis", env, args, results, ignored=ignored, browser=False)
         elif in_ci:
             problems.append(f"FAILED: the PostgreSQL + Redis run is required in CI. {problem}")

@@ -39,5 +39,6 @@ def test_the_wheel_holds_the_packages_and_their_data(tmp_path):
     assert "distributed_core/migrations/0001_initial.py" in names
     scaffold = {path.relative_to(ROOT).as_posix() for path in (ROOT / "distributed_core" / "scaffold").rglob("*.tmpl")}
     assert scaffold and scaffold <= names
+    assert not [name for name in names if name.startswith("distributed_core/tests/")], "the core's tests stay out"
     top_level = {name.split("/")[0] for name in names if ".dist-info/" not in name}
     assert top_level == {"distributed_core", "contracts"}, "the nodes, tests and bench stay out"
