@@ -5,11 +5,14 @@
     python3 manage_all.py test    # set up .venv, run every node's tests and the cross-node tests
 
 Also: migrate, seed, check [--deploy], startnode NAME --entity ENTITY. Set DD_SKIP_VENV=1 to use
-the current Python environment instead of .venv (it must have requirements.txt installed).
+the current Python environment instead of .venv: it must have requirements.txt installed and this
+project too (`pip install -e . --no-deps`), since the nodes import distributed_core and contracts
+as installed packages.
 
 Only the standard library is imported before the virtual environment exists: the first run
-creates `.venv`, installs requirements.txt into it (again whenever the file changes), and
-re-runs itself with the environment's Python.
+creates `.venv`, installs requirements.txt into it, then the project itself in editable mode
+(again whenever requirements.txt or pyproject.toml changes), and re-runs itself with the
+environment's Python.
 """
 
 from __future__ import annotations
@@ -31,8 +34,11 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 REQUIREMENTS = ROOT / "requirements.txt"
-STAMP = VENV / ".requirements.sha256"
+PYPROJECT = ROOT / "pyproject.toml"
+STAMP = VENV / ".requirements.sha256"  # of requirements.txt and pyproject.toml as last installed
 NODES = json.loads((ROOT / "nodes.json").read_text())
+# the official SignalR browser client, once `npm ci` has run here (package.json); the nodes serve it
+SIGNALR_BROWSER = ROOT / "node_modules" / "@microsoft" / "signalr" / "dist" / "browser"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -44,14 +50,16 @@ def ensure_environment() -> None:
     """Create or refresh .venv, then continue inside it (re-exec). DD_SKIP_VENV=1: use the current Python."""
     if os.environ.get("DD_SKIP_VENV") == "1":
         return
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes() + PYPROJECT.read_bytes()).hexdigest()
     if not VENV_PYTHON.exists():
         print(f"Creating {VENV.relative_to(ROOT)} ...", flush=True)
         venv.create(VENV, with_pip=True)
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:
-        print("Installing requirements.txt into .venv ...", flush=True)
+        print("Installing requirements.txt and the project (editable) into .venv ...", flush=True)
         pip = [str(VENV_PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
         subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)
+        # the pinned setuptools from requirements.txt builds it: nothing else to download
+        subprocess.run([*pip, "--no-deps", "--no-build-isolation", "-e", str(ROOT)], check=True)
         STAMP.write_text(wanted)
     if Path(sys.prefix).resolve() != VENV.resolve():
         os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
@@ -169,7 +177,6 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_startnode(args: argparse.Namespace) -> int:
-    sys.path.insert(0, str(ROOT))
     from distributed_core.scaffold import ScaffoldError, render_node, validate_names
 
     port = args.port or max(node["port"] for node in NODES) + 1
@@ -188,7 +195,8 @@ def cmd_startnode(args: argparse.Namespace) -> int:
     except ScaffoldError as error:
         print(f"startnode: {error}", file=sys.stderr)
         return 2
-    written = render_node(target, args.name, args.entity, port)
+    layout = {"suite_file": "nodes.json", "signalr_browser": SIGNALR_BROWSER.relative_to(ROOT).as_posix()}
+    written = render_node(target, args.name, args.entity, port, **layout)
     manage(args.name, "makemigrations", args.name, "-v", "0")
     NODES.append({"name": args.name, "port": port})
     (ROOT / "nodes.json").write_text(json.dumps(NODES, indent=2) + "\n")
@@ -246,9 +254,13 @@ def ensure_js_packages() -> str | None:
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+CORE_TESTS = ROOT / "distributed_core" / "tests"  # the core's own tests, in a minimal project of their own
+
+
 def suites(ignored: list[str], browser: bool) -> list[tuple[str, Path, list[str]]]:
-    """(name, folder, pytest targets): each node's own tests, the cross-node tests, the browser tests."""
-    found = [(node["name"], node_dir(node["name"]), []) for node in NODES]
+    """(name, folder, pytest targets): the core's tests, each node's own, the cross-node tests, the browser tests."""
+    found = [("core", CORE_TESTS, [])]
+    found += [(node["name"], node_dir(node["name"]), []) for node in NODES]
     found.append(("cross-node", ROOT, ["tests", "--ignore=tests/browser", *(f"--ignore={path}" for path in ignored)]))
     if browser:
         found.append(("browser", ROOT, ["tests/browser"]))
@@ -258,11 +270,12 @@ def suites(ignored: list[str], browser: bool) -> list[tuple[str, Path, list[str]
 def run_suites(label: str, env: dict[str, str], args: argparse.Namespace, results: dict, **options) -> None:
     report_dir = ROOT / "var" / "reports"
     report_dir.mkdir(parents=True, exist_ok=True)
+    pytest_args = args.pytest_args[1:] if args.pytest_args[:1] == ["--"] else args.pytest_args  # `test -- -x`
     for name, cwd, target in suites(**options):
         report = report_dir / f"{label}-{name}.xml"
         report.unlink(missing_ok=True)
         print(f"\n===== [{label}] {name} =====", flush=True)
-        command = [sys.executable, "-m", "pytest", *target, f"--junitxml={report}", *args.pytest_args]
+        command = [sys.executable, "-m", "pytest", *target, f"--junitxml={report}", *pytest_args]
         code = subprocess.run(command, cwd=cwd, env=env).returncode
         results[f"{label}/{name}"] = (code, read_report(report))
 
@@ -317,8 +330,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         problem = postgres_problem(url) or no_redis
         if problem is None:
             env = {**base_env, "TEST_POSTGRES_URL": url, "REDIS_URL": redis_url}
-            for node in NODES:
-                env[f"{node['name'].upper()}_DATABASE_URL"] = f"{url}/dd_{node['name']}"
+            for name in ["core", *(node["name"] for node in NODES)]:
+                env[f"{name.upper()}_DATABASE_URL"] = f"{url}/dd_{name}"
             run_suites("postgres+redis", env, args, results, ignored=ignored, browser=False)
         elif in_ci:
             problems.append(f"FAILED: the PostgreSQL + Redis run is required in CI. {problem}")

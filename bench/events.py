@@ -1,6 +1,6 @@
 """Benchmark of the event path on real node processes (not a test: it prints figures).
 
-    .venv/bin/python bench/events.py [--n 200] [--clients 500] [--rounds 5]
+    .venv/bin/python -m bench.events [--n 200] [--clients 500] [--rounds 5]   # from the repository root
 
 Starts the proposals and workflows nodes (tests/nodes.py: uvicorn on free 127.0.0.1 ports, fresh
 SQLite databases in a temporary folder, or PostgreSQL / Redis when TEST_POSTGRES_URL / REDIS_URL
@@ -32,14 +32,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import requests
+import websockets
 
-import requests  # noqa: E402
-import websockets  # noqa: E402
-
-from tests.nodes import Suite  # noqa: E402
+from tests.nodes import Suite
 
 RS = "\x1e"
 HANDSHAKE = json.dumps({"protocol": "json", "version": 1}) + RS

@@ -6,5 +6,5 @@ blocks named in the design brief: the `Entity` model base, the `ApiMessage` and
 hook signals, viewset bases that speak the wire contract, and the gateway server and client.
 
 Models live in submodules (import them after Django is set up); this package itself imports
-nothing from Django so that settings modules can import `distributed_core.node_settings`.
+nothing from Django so that settings modules can import `distributed_core.base_settings`.
 """

@@ -85,17 +85,17 @@ class WebsocketClient(ApplicationCommunicator):
 
 
 def signalr_client_missing() -> bool:
-    """Whether `npm ci` has not installed the SignalR browser client (outside CI a test may skip then)."""
-    from .node_settings import SIGNALR_BROWSER_DIR
+    """Whether no static finder serves the SignalR browser client (outside CI a test may skip then)."""
+    from .pages import signalr_available
 
-    return not SIGNALR_BROWSER_DIR.is_dir() and os.environ.get("CI", "").lower() != "true"
+    return not signalr_available() and os.environ.get("CI", "").lower() != "true"
 
 
 def get_app_page(client: Client, app_script: str, live: bool) -> str:
     """GET a node's app at `/` and check what every app page carries; returns its HTML.
 
     `live`: whether the SignalR browser client is installed (the page loads it) or not (the
-    page says so). `app_script` is the app's own module, e.g. `proposals/app.js`.
+    page says so). `app_script` is the app's own module, e.g. `invoices/app.js`.
     """
     page = client.get("/")
     html = page.content.decode()

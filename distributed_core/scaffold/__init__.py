@@ -1,8 +1,10 @@
 """`manage_all.py startnode`: generate a new node project from the templates in this folder.
 
 Each `*.tmpl` file is a `string.Template` with `$node` (e.g. `invoices`), `$Node` (`Invoices`),
-`$entity` (`Invoice`), `$entity_lower` (`invoice`) and `$port`. Template paths use `__node__`
-for the node name. The generated node is a complete Django project: settings, URLs, ASGI app,
+`$entity` (`Invoice`), `$entity_lower` (`invoice`), `$port`, and what the suite tells about its
+layout: `$suite_file` (the file listing its nodes and ports) and `$signalr_browser` (the folder of
+the SignalR browser client), both relative to the folder that holds the nodes. Template paths use
+`__node__` for the node name. The generated node is a complete Django project: settings, URLs, ASGI app,
 an app with the Entity, its Query, Command, viewset, hub, admin, seed command and tests.
 """
 
@@ -37,9 +39,12 @@ def validate_names(node: str, entity: str, taken_nodes: set[str]) -> None:
         raise ScaffoldError(f"Invalid entity name '{entity}': use CamelCase letters and digits, e.g. Invoice")
 
 
-def render_node(target: Path, node: str, entity: str, port: int) -> list[Path]:
+def render_node(
+    target: Path, node: str, entity: str, port: int, *, suite_file: str, signalr_browser: str
+) -> list[Path]:
     """Write the node's files under `target` (the `<node>_node` folder); returns what was written."""
     values = {"node": node, "Node": node.capitalize(), "entity": entity, "entity_lower": entity.lower(), "port": port}
+    values.update(suite_file=suite_file, signalr_browser=signalr_browser)
     written = []
     for template in sorted(TEMPLATES.rglob("*.tmpl")):
         relative = template.relative_to(TEMPLATES).with_suffix("")

@@ -1,15 +1,32 @@
-"""Settings of the workflows node: the shared node settings plus the workflows app."""
+"""Settings of the workflows node: the core's defaults (distributed_core.base_settings), then this node's own."""
 
-import sys
 from pathlib import Path
 
+from contracts import openapi
+from distributed_core.base_settings import *
+from distributed_core.env import browser_origins, node_database, suite_ports
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-if str(BASE_DIR.parent) not in sys.path:
-    sys.path.append(str(BASE_DIR.parent))
-
-from distributed_core.node_settings import node_settings  # noqa: E402
-
-globals().update(node_settings(node="workflows", base_dir=BASE_DIR, apps=["workflows"], hubs=["package"]))
+ports = suite_ports(BASE_DIR.parent / "nodes.json")  # the suite's nodes and their ports
 
 ROOT_URLCONF = "workflows_project.urls"
 ASGI_APPLICATION = "workflows_project.asgi.application"
+INSTALLED_APPS = [*INSTALLED_APPS, "workflows"]
+DATABASES = {"default": node_database("workflows", BASE_DIR)}
+
+# in DEBUG the suite's pages may call this node, unless CORS_ALLOWED_ORIGINS and CSRF_TRUSTED_ORIGINS say otherwise
+CORS_ALLOWED_ORIGINS, CSRF_TRUSTED_ORIGINS = browser_origins(DEBUG, local_ports=ports.values())
+
+# signalr.min.js for the browser app, once `npm ci` has installed it at the repository root
+signalr_browser = BASE_DIR.parent / "node_modules/@microsoft/signalr/dist/browser"
+STATICFILES_DIRS = [signalr_browser] if signalr_browser.is_dir() else []
+
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "TITLE": "Workflows node",
+    "DESCRIPTION": "The workflows node of Distributed Design for Django.",
+    "ENUM_NAME_OVERRIDES": openapi.ENUM_NAME_OVERRIDES,
+}
+
+DD_NODE_NAME = "workflows"
+DD_HUBS = ["package"]

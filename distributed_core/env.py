@@ -1,0 +1,70 @@
+"""The environment, read with django-environ, and the helpers a node's settings build from it.
+
+`env` is django-environ's reader: `env.bool("DEBUG", default=True)`, `env.list("ALLOWED_HOSTS",
+default=[...])`. The helpers turn a few variables into settings and take what belongs to the
+node (its name and folder, the addresses of the nodes it calls, its suite's ports) as arguments:
+the core knows no node.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import environ
+
+__all__ = ["browser_origins", "env", "gateways", "node_database", "suite_ports"]
+
+env = environ.Env()
+
+
+def node_database(node: str, folder: Path) -> dict[str, Any]:
+    """`<NODE>_DATABASE_URL`, else `DATABASE_URL`, else a SQLite file `<node>.sqlite3` in `DD_DATA_DIR` or `folder`.
+
+    The URLs are django-environ's: `postgres://...`, and `mssql://...` for mssql-django.
+    """
+    url = env.str(f"{node.upper()}_DATABASE_URL", default="") or env.str("DATABASE_URL", default="")
+    if url:
+        return env.db_url_config(url)
+    data_dir = Path(env.str("DD_DATA_DIR", default="") or folder)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": data_dir / f"{node}.sqlite3",
+        # IMMEDIATE takes the write lock when a transaction starts, so concurrent commands on
+        # one row serialize (SQLite has no SELECT ... FOR UPDATE); WAL lets readers go on.
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+        # A file (not :memory:) so tests that race threads share one database.
+        "TEST": {"NAME": data_dir / f"test_{node}.sqlite3"},
+    }
+
+
+def gateways(default_urls: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """`DD_GATEWAYS` for the remote nodes named in `default_urls`.
+
+    Each one's URL is `<REMOTE>_GATEWAY_URL`, else its default URL; its token `<REMOTE>_GATEWAY_TOKEN`.
+    """
+    return {
+        remote: {
+            "url": env.str(f"{remote.upper()}_GATEWAY_URL", default=url),
+            "token": env.str(f"{remote.upper()}_GATEWAY_TOKEN", default=""),
+        }
+        for remote, url in default_urls.items()
+    }
+
+
+def suite_ports(path: Path) -> dict[str, int]:
+    """The ports of a suite's nodes by name, from the JSON list at `path` (`[{"name": ..., "port": ...}]`)."""
+    return {node["name"]: node["port"] for node in json.loads(Path(path).read_text())}
+
+
+def browser_origins(debug: bool, local_ports: Iterable[int] = ()) -> tuple[list[str], list[str]]:
+    """`CORS_ALLOWED_ORIGINS` and `CSRF_TRUSTED_ORIGINS`: the variables, else (in DEBUG only) the local pages' origins.
+
+    `local_ports` are the ports that serve, on this machine, the pages that may call this node:
+    each gives the origins `http://localhost:<port>` and `http://127.0.0.1:<port>`.
+    """
+    local = [f"http://{host}:{port}" for port in local_ports for host in ("localhost", "127.0.0.1")]
+    default = local if debug else []
+    return env.list("CORS_ALLOWED_ORIGINS", default=list(default)), env.list("CSRF_TRUSTED_ORIGINS", default=default)

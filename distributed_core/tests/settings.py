@@ -1,0 +1,22 @@
+"""A minimal Django project around distributed_core, for the core's own tests.
+
+It leaves distributed_core.base_settings out, as a team adding the core to its own project may:
+every `DD_*` setting then comes from distributed_core.conf.DEFAULTS. The database follows the
+nodes' rule (`CORE_DATABASE_URL`, else `DATABASE_URL`, else SQLite in this folder).
+"""
+
+from pathlib import Path
+
+from distributed_core.env import node_database
+
+SECRET_KEY = "distributed-core-tests"
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "rest_framework",
+    "channels",
+    "distributed_core",
+]
+DATABASES = {"default": node_database("core", Path(__file__).resolve().parent)}
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+USE_TZ = True

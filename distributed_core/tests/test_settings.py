@@ -1,0 +1,185 @@
+"""The core's settings: base_settings' defaults and the variables it reads, the env helpers, dd_settings' defaults."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import uuid
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from distributed_core.conf import DEFAULTS, dd_settings
+from distributed_core.env import browser_origins, gateways, node_database, suite_ports
+
+READ = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CORS_ALLOWED_ORIGINS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL"}
+READ |= {"DD_DATA_DIR", "REDIS_URL", "CHANNEL_LAYER_PREFIX", "GATEWAY_ID", "SERVICE_TOKENS", "RUN_LISTENERS"}
+READ |= {"HUB_KEEPALIVE_INTERVAL", "STATIC_ROOT", "LOG_LEVEL"}
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    """The process environment without any variable the settings read; `setenv` adds one."""
+    for name in list(os.environ):
+        if name in READ or name.endswith(("_DATABASE_URL", "_GATEWAY_URL", "_GATEWAY_TOKEN")):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+@pytest.fixture
+def base_settings(monkeypatch):
+    """Loads distributed_core.base_settings afresh from the environment as it is then."""
+
+    def load() -> dict:
+        monkeypatch.delitem(sys.modules, "distributed_core.base_settings", raising=False)
+        return vars(importlib.import_module("distributed_core.base_settings"))
+
+    return load
+
+
+def test_the_defaults_of_an_empty_environment(environment, base_settings):
+    settings = base_settings()
+    assert settings["DEBUG"] is True
+    assert settings["SECRET_KEY"] == "dev-only-insecure-key-set-SECRET_KEY-in-deployment"
+    assert settings["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]", "testserver"]
+    assert settings["CORS_ALLOWED_ORIGINS"] == [] and settings["CSRF_TRUSTED_ORIGINS"] == []
+    assert settings["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    assert settings["STATIC_ROOT"] is None
+    assert settings["LOGGING"]["loggers"]["distributed_core"]["level"] == "INFO"
+
+
+def test_each_dd_default_is_the_one_in_conf(environment, base_settings):
+    settings = base_settings()
+    assert {name: settings[name] for name in DEFAULTS} == dict(DEFAULTS)
+    assert sorted(name for name in settings if name.startswith("DD_")) == sorted(DEFAULTS)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "setting", "expected"),
+    [
+        ("SECRET_KEY", "s3cret", "SECRET_KEY", "s3cret"),
+        ("ALLOWED_HOSTS", "node.example,[::1]", "ALLOWED_HOSTS", ["node.example", "[::1]"]),
+        ("CORS_ALLOWED_ORIGINS", "https://app.example", "CORS_ALLOWED_ORIGINS", ["https://app.example"]),
+        (
+            "CSRF_TRUSTED_ORIGINS",
+            "https://a.example,https://b.example",
+            "CSRF_TRUSTED_ORIGINS",
+            ["https://a.example", "https://b.example"],
+        ),
+        ("GATEWAY_ID", "6f1c1d52-8f0e-4a4c-9d0c-5e7c8f1b2a3d", "DD_GATEWAY_ID", "6f1c1d52-8f0e-4a4c-9d0c-5e7c8f1b2a3d"),
+        ("SERVICE_TOKENS", "one,two", "DD_SERVICE_TOKENS", ["one", "two"]),
+        ("RUN_LISTENERS", "0", "DD_RUN_LISTENERS", False),
+        ("HUB_KEEPALIVE_INTERVAL", "2.5", "DD_HUB_KEEPALIVE_INTERVAL", 2.5),
+        ("STATIC_ROOT", "/srv/static", "STATIC_ROOT", "/srv/static"),
+    ],
+)
+def test_each_variable_is_read(environment, base_settings, variable, value, setting, expected):
+    environment.setenv(variable, value)
+    assert base_settings()[setting] == expected
+
+
+def test_log_level(environment, base_settings):
+    environment.setenv("LOG_LEVEL", "DEBUG")
+    assert base_settings()["LOGGING"]["loggers"]["distributed_core"]["level"] == "DEBUG"
+
+
+def test_redis_url_and_prefix_make_a_redis_channel_layer(environment, base_settings):
+    environment.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    default = base_settings()["CHANNEL_LAYERS"]["default"]
+    assert default["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert default["CONFIG"]["hosts"] == [{"address": "redis://127.0.0.1:6379/3", "socket_timeout": None}]
+    assert default["CONFIG"]["prefix"] == "dd"
+    environment.setenv("CHANNEL_LAYER_PREFIX", "other-suite")
+    assert base_settings()["CHANNEL_LAYERS"]["default"]["CONFIG"]["prefix"] == "other-suite"
+
+
+def test_debug_off_needs_a_secret_key(environment, base_settings):
+    environment.setenv("DEBUG", "0")
+    with pytest.raises(ImproperlyConfigured, match="^SECRET_KEY must be set when DEBUG is off.$"):
+        base_settings()
+    environment.setenv("SECRET_KEY", "s3cret")
+    settings = base_settings()
+    assert settings["DEBUG"] is False and settings["SECRET_KEY"] == "s3cret"
+
+
+def test_a_node_database_url_comes_before_database_url(environment, tmp_path):
+    environment.setenv("DATABASE_URL", "postgres://shared@db.example:5432/everything")
+    assert node_database("invoices", tmp_path)["NAME"] == "everything"
+    environment.setenv("INVOICES_DATABASE_URL", "postgres://app@db.example:5432/invoices")
+    database = node_database("invoices", tmp_path)
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["USER"], database["HOST"], database["PORT"], database["NAME"]) == (
+        "app",
+        "db.example",
+        5432,
+        "invoices",
+    )
+
+
+def test_an_mssql_url_is_for_mssql_django(environment, tmp_path):
+    environment.setenv("DATABASE_URL", "mssql://user:pw@sql.example:1433/invoices?driver=ODBC+Driver+18+for+SQL+Server")
+    database = node_database("invoices", tmp_path)
+    assert database["ENGINE"] == "mssql"
+    assert database["OPTIONS"] == {"driver": "ODBC Driver 18 for SQL Server"}
+
+
+def test_without_a_url_the_node_has_a_sqlite_file_in_its_folder_or_dd_data_dir(environment, tmp_path):
+    database = node_database("invoices", tmp_path)
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == tmp_path / "invoices.sqlite3"
+    assert database["TEST"] == {"NAME": tmp_path / "test_invoices.sqlite3"}
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    environment.setenv("DD_DATA_DIR", str(tmp_path / "data"))
+    assert node_database("invoices", tmp_path)["NAME"] == tmp_path / "data" / "invoices.sqlite3"
+
+
+def test_gateways_take_their_url_and_token_from_the_environment(environment):
+    assert gateways({"workflows": "http://127.0.0.1:5002"}) == {
+        "workflows": {"url": "http://127.0.0.1:5002", "token": ""}
+    }
+    environment.setenv("WORKFLOWS_GATEWAY_URL", "https://workflows.example")
+    environment.setenv("WORKFLOWS_GATEWAY_TOKEN", "s3cret")
+    assert gateways({"workflows": "http://127.0.0.1:5002"}) == {
+        "workflows": {"url": "https://workflows.example", "token": "s3cret"}
+    }
+
+
+def test_suite_ports_read_a_suite_file(tmp_path):
+    (tmp_path / "suite.json").write_text('[{"name": "a", "port": 5001, "listeners": true}, {"name": "b", "port": 80}]')
+    assert suite_ports(tmp_path / "suite.json") == {"a": 5001, "b": 80}
+
+
+def test_browser_origins_are_the_local_pages_in_debug_only(environment):
+    local = ["http://localhost:5001", "http://127.0.0.1:5001", "http://localhost:5002", "http://127.0.0.1:5002"]
+    assert browser_origins(True, [5001, 5002]) == (local, local)
+    assert browser_origins(False, [5001, 5002]) == ([], [])
+    environment.setenv("CORS_ALLOWED_ORIGINS", "https://app.example")
+    assert browser_origins(True, [5001, 5002]) == (["https://app.example"], local)
+
+
+def test_dd_settings_defaults_without_the_base_settings():
+    """This package's settings module sets no DD_* setting: every value is the default of conf.DEFAULTS."""
+    assert dd_settings.node_name == "node"
+    assert dd_settings.gateway_id == str(uuid.uuid5(uuid.NAMESPACE_URL, "distributed-design:node"))
+    assert dd_settings.service_tokens == []
+    assert dd_settings.gateways == {}
+    assert dd_settings.gateway_timeout == (2.0, 10.0)
+    assert dd_settings.hubs == []
+    assert dd_settings.hub_keepalive_interval == 15.0
+    assert dd_settings.hub_max_message_size == 65536
+    assert dd_settings.listeners == []
+    assert dd_settings.run_listeners_in_process is True
+    with pytest.raises(LookupError, match="No gateway named 'workflows' in DD_GATEWAYS"):
+        dd_settings.gateway("workflows")
+
+
+def test_dd_settings_read_django_settings(settings):
+    settings.DD_NODE_NAME = "invoices"
+    settings.DD_HUBS = ["Invoice"]
+    settings.DD_SERVICE_TOKENS = ["", "s3cret"]
+    settings.DD_GATEWAYS = {"workflows": {"url": "http://127.0.0.1:5002", "token": ""}}
+    assert dd_settings.node_name == "invoices"
+    assert dd_settings.hubs == ["invoice"]
+    assert dd_settings.service_tokens == ["s3cret"]
+    assert dd_settings.gateway("workflows")["url"] == "http://127.0.0.1:5002"
