@@ -17,11 +17,13 @@ entity) and a save (POST that creates one), in several rounds. Within a round ea
 each measure as 1 s wrk runs that the targets take in turns (in a rotating order), so that the load of
 others on a shared machine falls on all of them alike.
 
-It prints, per measure, each round's requests/s, node/gunicorn and node/uvicorn, and their medians over
-the rounds (a ratio's median is that of the per-round ratios); whether the targets of issue 12 are met
-(node read >= 0.9x and node save >= 0.8x of bare DRF on gunicorn; `--check` exits 1 when one is not);
-and the machine's load average at start and end. Every server is stopped at the end, on an error and
-on Ctrl-C too; the PostgreSQL databases are dropped.
+It prints, per measure, each round's requests/s, node/gunicorn and node/uvicorn, their medians over
+the rounds (a ratio's median is that of the per-round ratios) and the ratios' range; whether the
+targets of issue 12 are met (node read >= 0.9x and node save >= 0.8x of bare DRF on gunicorn;
+`--check` exits 1 when one is not); and the machine's load average at start and end. On a busy
+machine the load of others moved the gunicorn figure most (its sync worker takes a new connection per
+request, and does nothing else while SQLite syncs a commit): read the range, or give more `--rounds`.
+Every server is stopped at the end, on an error and on Ctrl-C too; the PostgreSQL databases are dropped.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -391,6 +393,12 @@ def ratios(figures: dict[str, float]) -> tuple[float, float]:
     return figures["node"] / figures["gunicorn"], figures["node"] / figures["uvicorn"]
 
 
+def span(values: Iterable[float]) -> str:
+    """`lowest-highest` of ratios, e.g. `0.62-0.71x`."""
+    ordered = sorted(values)
+    return f"{ordered[0]:.2f}-{ordered[-1]:.2f}x"
+
+
 def row(label: str, figures: dict[str, float], over_gunicorn: float, over_uvicorn: float) -> str:
     throughput = "".join(f"{figures[name]:>10.1f}" for name in NAMES)
     return f"{label:<8}{throughput}{over_gunicorn:>15.2f}x{over_uvicorn:>14.2f}x"
@@ -411,6 +419,9 @@ def report(results: dict[str, list[dict[str, Measure]]], seconds: float, slice_s
         over_gunicorn = statistics.median(ratios(f)[0] for f in figures)
         over_uvicorn = statistics.median(ratios(f)[1] for f in figures)
         print(row("median", median, over_gunicorn, over_uvicorn))
+        over_gunicorn_range = span(ratios(f)[0] for f in figures)
+        over_uvicorn_range = span(ratios(f)[1] for f in figures)
+        print(f"{'range':<38}{over_gunicorn_range:>16}{over_uvicorn_range:>15}")
         for index, round_ in enumerate(per_round, start=1):
             for name, measure in round_.items():
                 for errors in measure.socket_errors:
