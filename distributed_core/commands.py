@@ -126,7 +126,7 @@ class EntityCommand(Generic[E]):
         return model
 
     def not_found(self, entity_id: Any) -> NotFound:
-        """The NotFound for `entity_id` (`Proposal 3 not found`), for the caller to raise."""
+        """The NotFound for `entity_id` (`Invoice 3 not found`), for the caller to raise."""
         return NotFound(f"{self.get_model().type_name()} {entity_id} not found")
 
     def get(self, entity_id: Any) -> E:

@@ -1,7 +1,7 @@
 """WritePolicy: who may write which field of an entity, declared once, on its Command.
 
-    class PackageCommand(EntityCommand[Package]):
-        policy = WritePolicy(fixed=("entity_id", "entity_type", "result"), system=("state",))
+    class InvoiceCommand(EntityCommand[Invoice]):
+        policy = WritePolicy(fixed=("customer_id",), system=("state",), ignored=("paid_at",))
 
 Every field a client sends through `save` or `validate` falls in one of four kinds:
 

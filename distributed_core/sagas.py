@@ -1,11 +1,11 @@
 """Sagas: the system-driven write side of a node, reacting to events from other nodes.
 
-    class PackageSaga(EntitySaga):
-        hub = "proposal"          # where its own changes are announced
-        contract = PackageData    # what the events' data is read as
+    class PaymentSaga(EntitySaga):
+        hub = "invoice"           # where its own changes are announced
+        contract = PaymentData    # what the events' data is read as (a contract type)
 
-        @handles("OnStateChanged")
-        def package_state_changed(self, event: EventMessage[PackageData]) -> None: ...
+        @handles("OnAdd")
+        def payment_added(self, event: EventMessage[PaymentData]) -> None: ...
 
 A saga declares one method per event target it handles. The EventListener calls `handle()`
 inside the transaction that also advances its cursor, so a saga method runs exactly once per

@@ -1,8 +1,8 @@
 """Wire routes, each declared once on the handler that serves it (in the style of DRF's `@action`).
 
-    @route.post("approve", reads=Reads.ID, returns=Returns.MESSAGE)
-    def approve(self, request, id: int) -> ApiMessage[Package]:
-        return self.get_command().approve(id)
+    @route.post("archive", reads=Reads.ID, returns=Returns.MESSAGE)
+    def archive(self, request, id: int) -> ApiMessage[Invoice]:
+        return self.get_command().archive(id)
 
 A `Route` carries the wire path (aliases too: `getFromId/<int:id>` and `getById/<int:id>`), the
 HTTP method, how the request is read and what kind of answer the handler's result makes. The
@@ -138,7 +138,7 @@ class Route:
             yield _PARAMETER.sub(lambda m: f"(?P<{m['name']}>{CONVERTERS[m['converter']]})", path)
 
     def url(self, **arguments: Any) -> str:
-        """The first path with `arguments` filled in, e.g. for a gateway client: `getActivePackage/3/Proposal`."""
+        """The first path with `arguments` filled in, e.g. for a gateway client: `getByOwner/3/Invoice`."""
         return _PARAMETER.sub(lambda m: str(arguments[m["name"]]), self.paths[0])
 
 
@@ -185,7 +185,7 @@ def routes_of(view_class: type) -> list[tuple[str, Route]]:
 
 
 def wire_urls(prefix: str, view_class: type) -> list[URLPattern]:
-    """Case-insensitive URL patterns under `prefix` (e.g. `api/proposal`) for every route of `view_class`."""
+    """Case-insensitive URL patterns under `prefix` (e.g. `api/invoice`) for every route of `view_class`."""
     actions: dict[str, dict[str, str]] = {}  # regex -> {http method: action}
     for action, declared in routes_of(view_class):
         for regex in declared.regexes():  # resource routes have none: the DRF router serves them

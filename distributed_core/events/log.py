@@ -1,6 +1,6 @@
 """Write events to the log inside the caller's transaction; push them to the hub after commit.
 
-    record_event("package", "OnStateChanged", entity=package, message="Package 3 approved")
+    record_event("invoice", "OnUpdate", entity=invoice, message="Invoice 3 paid")
 
 must run inside `transaction.atomic()`: the event gets the next seq of its hub (the hub's
 sequence row stays locked until commit, so seq order is commit order), and a rolled-back

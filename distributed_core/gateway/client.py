@@ -25,7 +25,7 @@ __all__ = ["GatewayClient"]
 
 
 class GatewayClient:
-    """Base of typed gateway clients (e.g. `contracts.workflows.WorkflowsGateway`)."""
+    """Base of typed gateway clients (a contract's client, e.g. `contracts.<domain>.<Domain>Gateway`)."""
 
     node_name = "remote"
 

@@ -25,7 +25,7 @@ class Entity(models.Model):
 
     @classmethod
     def type_name(cls) -> str:
-        """The entity's type name as the wire carries it (`"Proposal"`)."""
+        """The entity's type name as the wire carries it (`"Invoice"`)."""
         return cls.__name__
 
     def on_saving(self) -> None:

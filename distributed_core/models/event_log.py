@@ -48,7 +48,7 @@ class Event(models.Model):
 class ListenerCursor(models.Model):
     """How far this node has applied a remote hub's events, and how its listener is doing."""
 
-    source = models.CharField(max_length=200, primary_key=True)  # "<node>/<hub>", e.g. "workflows/package"
+    source = models.CharField(max_length=200, primary_key=True)  # "<node>/<hub>", e.g. "billing/invoice"
     seq = models.BigIntegerField(default=0)
     connected = models.BooleanField(default=False)
     last_error = models.TextField(blank=True, default="")
