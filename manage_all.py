@@ -280,6 +280,19 @@ def run_suites(label: str, env: dict[str, str], args: argparse.Namespace, result
         results[f"{label}/{name}"] = (code, read_report(report))
 
 
+def collected(cwd: Path, target: list[str], env: dict[str, str]) -> int:
+    """How many tests pytest would run for `target` (collected, not run), to count a part that is skipped."""
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", *target]
+    output = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True).stdout
+    return sum(1 for line in output.splitlines() if "::" in line)
+
+
+def skip_part(skipped_parts: list, reason: str, parts: list[tuple[str, Path, list[str]]], env: dict[str, str]) -> None:
+    """Say now that `parts` will not run and why, and remember how many tests they hold for the summary."""
+    print(f"\nSKIPPED {reason}", flush=True)
+    skipped_parts.append((reason, sum(collected(cwd, target, env) for _, cwd, target in parts)))
+
+
 def read_report(report: Path) -> dict[str, int]:
     import xml.etree.ElementTree as ET
 
@@ -301,18 +314,21 @@ def cmd_test(args: argparse.Namespace) -> int:
     results: dict[str, tuple[int, dict[str, int]]] = {}
     problems: list[str] = []
     ignored: list[str] = []  # optional parts this machine cannot run (outside CI only)
+    skipped_parts: list[tuple[str, int]] = []  # (why, how many tests) of what is not run, for the summary
     missing_js = ensure_js_packages()
     if missing_js and in_ci:
         problems.append(f"FAILED: {missing_js}")
     elif missing_js:
-        print(f"\nSKIPPED the SignalR JavaScript client tests and the browser tests: {missing_js}", flush=True)
+        js_tests = [("js", ROOT, ["tests/test_hub_protocol_js.py"]), ("browser", ROOT, ["tests/browser"])]
+        skip_part(skipped_parts, f"the SignalR JavaScript client and browser tests: {missing_js}", js_tests, base_env)
         ignored.append("tests/test_hub_protocol_js.py")
     browser = not missing_js
     if not CHROMIUM.exists():
         if in_ci:
             problems.append(f"FAILED: the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
         elif browser:
-            print(f"\nSKIPPED the browser tests: no Chromium at {CHROMIUM} (apt-get install chromium)", flush=True)
+            reason = f"the browser tests: no Chromium at {CHROMIUM} (apt-get install chromium)"
+            skip_part(skipped_parts, reason, [("browser", ROOT, ["tests/browser"])], base_env)
         browser = False
     redis_url = os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS)
     no_redis = redis_problem(redis_url)
@@ -336,7 +352,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         elif in_ci:
             problems.append(f"FAILED: the PostgreSQL + Redis run is required in CI. {problem}")
         else:
-            print(f"\nSKIPPED the PostgreSQL + Redis run: {problem}", flush=True)
+            parts = suites(ignored=ignored, browser=False)
+            skip_part(skipped_parts, f"the PostgreSQL + Redis run: {problem}", parts, base_env)
     print("\n===== summary =====")
     passed = failed = skipped = 0
     for key, (code, counts) in results.items():
@@ -348,6 +365,9 @@ def cmd_test(args: argparse.Namespace) -> int:
         print(f"  {key:<24} {counts['tests']:>4} tests  {bad} failed  {counts['skipped']} skipped  ({state})")
         if code != 0 and bad == 0:
             problems.append(f"FAILED: {key} exited with code {code}")
+    for reason, count in skipped_parts:
+        print(f"  skipped {count} tests: {reason}")
+        skipped += count
     for problem in problems:
         print(problem)
     failed += len(problems)

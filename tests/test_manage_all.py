@@ -100,3 +100,13 @@ def test_up_with_workers_runs_a_listener_process(suite_copy):
     with serving(root, ports, "up", "--workers", "2", env_extra=env_redis) as result:
         pass  # serving() has seen both nodes answer and the proposals listener connected
     assert result["code"] == 0, result["output"]
+
+
+def test_a_part_the_machine_cannot_run_is_counted_as_skipped(capsys):
+    import manage_all
+
+    parts: list = []
+    lint = [("lint", manage_all.ROOT, ["tests/test_lint.py"])]
+    manage_all.skip_part(parts, "the lint test: for this test", lint, dict(os.environ))
+    assert parts == [("the lint test: for this test", 1)]
+    assert "SKIPPED the lint test: for this test" in capsys.readouterr().out
