@@ -10,18 +10,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from rest_framework import serializers
 
 from distributed_core.api.routes import Reads, Returns, route
-from distributed_core.api.serializers import StrictCharField
+from distributed_core.api.serializers import MAX_ID, StrictCharField, value_field
 from distributed_core.conf import dd_settings
 from distributed_core.exceptions import GatewayError, GatewayUnavailable
 from distributed_core.gateway.client import GatewayClient
 from distributed_core.gateway.server import GATEWAY_ID
 from distributed_core.messages import ApiMessage, ValidationMessage
 from distributed_core.models import Entity
-from distributed_core.wire import to_snake, to_wire
+from distributed_core.wire import TYPE_NAME, to_snake, to_wire
 
 from .core import Statuses
 
@@ -56,8 +57,8 @@ class Package(Entity):
     title = models.CharField(max_length=200, blank=True, default="")
     state = models.CharField(max_length=20, choices=PackageStates.choices, default=PackageStates.PENDING)
     result = models.CharField(max_length=20, choices=Statuses.choices, default=Statuses.ACTIVE)
-    entity_id = models.BigIntegerField()
-    entity_type = models.CharField(max_length=100)
+    entity_id = models.BigIntegerField(validators=[MinValueValidator(1)])
+    entity_type = models.CharField(max_length=100, validators=[RegexValidator(rf"^{TYPE_NAME}$")])
 
     class Meta(Entity.Meta):
         abstract = True
@@ -105,14 +106,14 @@ class PackageDataSerializer(serializers.Serializer):
     Types only, as every entity serializer: the workflows node says what else is wrong.
     """
 
-    id = serializers.IntegerField(required=False, min_value=0)
+    id = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
     type = serializers.CharField(read_only=True)
-    value = StrictCharField(required=False, allow_blank=True)
+    value = value_field()
     title = StrictCharField(required=False, allow_blank=True, max_length=200)
     state = serializers.ChoiceField(choices=PackageStates.choices, read_only=True)
     result = serializers.ChoiceField(choices=Statuses.choices, required=False)
-    entity_id = serializers.IntegerField()
-    entity_type = StrictCharField(max_length=100)
+    entity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    entity_type = StrictCharField(max_length=100, validators=[RegexValidator(rf"^{TYPE_NAME}$")])
     date_created = serializers.DateTimeField(read_only=True)
     date_modified = serializers.DateTimeField(read_only=True)
 
@@ -127,9 +128,24 @@ class WorkflowsGatewayRoutes:
     get_active_package = route.get(
         "getActivePackage/<int:entity_id>/<type:entity_type>", returns=Returns.ENTITY_OR_NONE
     )
-    validate_package = route.post("validatePackage", reads=Reads.ENTITY, returns=Returns.VALIDATION)
-    submit_package = route.post("submitPackage", reads=Reads.ENTITY, returns=Returns.MESSAGE)
-    withdraw_package = route.post("withdrawPackage", reads=Reads.ID, returns=Returns.REMOVED)
+    validate_package = route.post(
+        "validatePackage",
+        reads=Reads.ENTITY,
+        returns=Returns.VALIDATION,
+        refused_when="when the entity already has an active package",
+    )
+    submit_package = route.post(
+        "submitPackage",
+        reads=Reads.ENTITY,
+        returns=Returns.MESSAGE,
+        refused_when="when the entity already has an active package, or the id is of a package that is not Returned",
+    )
+    withdraw_package = route.post(
+        "withdrawPackage",
+        reads=Reads.ID,
+        returns=Returns.REMOVED,
+        refused_when="when the package is no longer active (it was decided meanwhile)",
+    )
 
 
 class WorkflowsGateway(GatewayClient):

@@ -11,4 +11,5 @@ class DistributedCoreConfig(AppConfig):
     def ready(self) -> None:
         """Register the system checks and the OpenAPI description of the service credential."""
         from . import checks  # noqa: F401  (registers the system checks)
-        from .gateway import schema  # noqa: F401  (documents the service credential in OpenAPI)
+        from .api import schema  # noqa: F401  (registers the OpenAPI extension of entity serializers)
+        from .gateway import schema as gateway_schema  # noqa: F401  (documents the service credential in OpenAPI)

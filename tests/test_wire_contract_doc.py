@@ -1,4 +1,5 @@
-"""docs/wire-contract.md lists exactly the API routes each node serves (per its OpenAPI schema)."""
+"""docs/wire-contract.md says exactly what each node's OpenAPI schema says: the same routes, the same
+status codes per route, and the same words for when a request the schema allows is still a 400."""
 
 from __future__ import annotations
 
@@ -6,26 +7,31 @@ import json
 import re
 import subprocess
 import sys
+from functools import cache
 
 import pytest
 
 from .nodes import ROOT
 
-ROW = re.compile(r"^\|\s*([A-Z, ]+?)\s*\|\s*`(/[^`]*)`\s*\|")
+ROW = re.compile(r"^\|\s*([A-Z]+)\s*\|\s*`(/[^`]*)`\s*\|\s*([0-9, ]+?)\s*\|(.*)\|\s*$")
 
 
-def documented(node: str) -> set[tuple[str, str]]:
+@cache
+def documented(node: str) -> dict[tuple[str, str], tuple[set[str], str]]:
+    """(METHOD, path) -> (status codes, answer text) of each row of the node's table."""
     text = (ROOT / "docs" / "wire-contract.md").read_text()
     section = text.split(f"## {node} node", 1)[1].split("\n## ", 1)[0]
-    routes = set()
+    rows = {}
     for line in section.splitlines():
         if match := ROW.match(line):
-            for method in match[1].split(","):
-                routes.add((method.strip(), normalize(match[2])))
-    return routes
+            codes = {code.strip() for code in match[3].split(",")}
+            rows[(match[1], normalize(match[2]))] = (codes, match[4].strip())
+    return rows
 
 
-def served(node: str) -> set[tuple[str, str]]:
+@cache
+def served(node: str) -> dict[tuple[str, str], tuple[set[str], str]]:
+    """(METHOD, path) -> (status codes, `x-refused-by-state`) of each API operation of the node's schema."""
     output = subprocess.run(
         [sys.executable, "manage.py", "spectacular", "--format", "openapi-json"],
         cwd=ROOT / f"{node}_node",
@@ -34,13 +40,14 @@ def served(node: str) -> set[tuple[str, str]]:
         check=True,
         timeout=120,
     ).stdout
-    paths = json.loads(output)["paths"]
-    return {
-        (method.upper(), normalize(path))
-        for path, operations in paths.items()
-        if path != "/schema/"
-        for method in operations
-    }
+    operations = {}
+    for path, methods in json.loads(output)["paths"].items():
+        if path == "/schema/":
+            continue
+        for method, operation in methods.items():
+            codes = set(operation["responses"])
+            operations[(method.upper(), normalize(path))] = (codes, operation.get("x-refused-by-state", ""))
+    return operations
 
 
 def normalize(path: str) -> str:
@@ -48,7 +55,22 @@ def normalize(path: str) -> str:
 
 
 @pytest.mark.parametrize("node", ["proposals", "workflows"])
-def test_the_wire_contract_page_matches_the_served_routes(node):
-    listed, actual = documented(node), served(node)
+def test_the_page_lists_exactly_the_served_routes(node):
+    listed, actual = set(documented(node)), set(served(node))
     assert listed - actual == set(), "listed but not served"
     assert actual - listed == set(), "served but not listed"
+
+
+@pytest.mark.parametrize("node", ["proposals", "workflows"])
+def test_each_route_lists_the_status_codes_of_its_schema(node):
+    listed, actual = documented(node), served(node)
+    wrong = {route: (listed[route][0], codes) for route, (codes, _) in actual.items() if listed[route][0] != codes}
+    assert wrong == {}, "route: (on the page, in the schema)"
+
+
+@pytest.mark.parametrize("node", ["proposals", "workflows"])
+def test_a_400_that_stored_state_causes_is_told_in_the_schema_s_words(node):
+    listed, actual = documented(node), served(node)
+    for route, (_, refused_when) in actual.items():
+        if refused_when:
+            assert f"400 also {refused_when}" in listed[route][1], route

@@ -73,5 +73,7 @@ def first_message(detail: Any, field: str | None = None) -> str:
         return "; ".join(first_message(item, field) for item in detail)
     text = str(detail)
     if field and field != "non_field_errors":
-        return f"{to_camel(field)}: {text}"
+        label = to_camel(field)
+        if not text.startswith(label[:1].upper() + label[1:] + " "):  # "Value is required" names its field
+            return f"{label}: {text}"
     return text

@@ -29,11 +29,12 @@ from django.urls import URLPattern, re_path
 from rest_framework import status
 from rest_framework.response import Response
 
+from ..wire import TYPE_NAME
 from .responses import api_response, validation_response
 
 __all__ = ["Reads", "Returns", "Route", "case_insensitive", "route", "routes_of", "wire_urls"]
 
-CONVERTERS = {"int": r"[0-9]{1,18}", "type": r"[A-Za-z][\w.-]{0,99}"}
+CONVERTERS = {"int": r"[0-9]{1,18}", "type": TYPE_NAME}
 _PARAMETER = re.compile(r"<(?P<converter>\w+):(?P<name>\w+)>")
 
 
@@ -67,6 +68,7 @@ class Route:
     reads: Reads = Reads.NOTHING
     returns: Returns = Returns.ENTITY
     serializer: type | None = None  # of the entity it answers, when not the view's (`getStatus`: a Status)
+    refused_when: str = ""  # when a request the schema allows is still a 400 because of what is stored
 
     def __call__(self, handler: Callable[..., Any]) -> Callable[..., Response]:
         """Decorate `handler(view, request, **arguments)`: read the request, call it, answer its result."""
@@ -132,6 +134,10 @@ class Route:
 
     # -- URLs -----------------------------------------------------------------------------------
 
+    def parameters(self) -> dict[str, str]:
+        """The path parameters of the route and their converters (`{"id": "int"}`)."""
+        return {m["name"]: m["converter"] for path in self.paths for m in _PARAMETER.finditer(path)}
+
     def regexes(self) -> Iterator[str]:
         """Each path as a regex with named groups (`getFromId/<int:id>` -> `getFromId/(?P<id>[0-9]{1,18})`)."""
         for path in self.paths:
@@ -149,16 +155,22 @@ class _RouteFactory:
     `create`, `retrieve`, `update`, `destroy`): the router gives its path and method.
     """
 
-    def resource(self, *, reads: Reads = Reads.NOTHING, returns: Returns = Returns.ENTITY) -> Route:
+    def resource(
+        self, *, reads: Reads = Reads.NOTHING, returns: Returns = Returns.ENTITY, refused_when: str = ""
+    ) -> Route:
         """A Route without paths, for a handler the DRF router serves."""
-        return Route("", (), reads, returns)
+        return Route("", (), reads, returns, refused_when=refused_when)
 
     def __getattr__(self, method: str) -> Callable[..., Route]:
         if method not in ("get", "post", "put", "delete"):
             raise AttributeError(method)
 
         def make(
-            *paths: str, reads: Reads = Reads.NOTHING, returns: Returns = Returns.ENTITY, serializer: type | None = None
+            *paths: str,
+            reads: Reads = Reads.NOTHING,
+            returns: Returns = Returns.ENTITY,
+            serializer: type | None = None,
+            refused_when: str = "",
         ) -> Route:
             for path in paths:
                 for match in _PARAMETER.finditer(path):
@@ -166,7 +178,7 @@ class _RouteFactory:
                         raise ValueError(
                             f"Unknown converter {match['converter']!r} in {path!r}: use {list(CONVERTERS)}"
                         )
-            return Route(method.upper(), paths, reads, returns, serializer)
+            return Route(method.upper(), paths, reads, returns, serializer, refused_when)
 
         return make
 

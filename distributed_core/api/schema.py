@@ -1,12 +1,52 @@
-"""drf-spectacular hooks so the OpenAPI schema describes what the wire really carries."""
+"""The OpenAPI schema, made to describe exactly what the wire carries (drf-spectacular).
+
+- `document_routes()` turns each route declaration into its request, responses, path
+  parameters and status codes;
+- `WireAutoSchema` documents the JSON body of a DELETE (the wire's `remove` has one);
+- `EntitySerializerSchema` says that an entity's request body takes no other property (the
+  serializer refuses unknown fields);
+- the hooks print case-insensitive routes by their canonical spelling and camel-case properties.
+"""
 
 from __future__ import annotations
 
 import re
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
+
 from ..wire import to_camel
 
-__all__ = ["camel_case_properties", "case_insensitive_paths"]
+__all__ = ["EntitySerializerSchema", "WireAutoSchema", "camel_case_properties", "case_insensitive_paths"]
+
+
+class WireAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, documenting request bodies of DELETE routes too."""
+
+    def _get_request_body(self, direction="request"):
+        # drf-spectacular documents bodies of POST, PUT and PATCH only; `remove` is a DELETE with a
+        # JSON body (as the original's clients send it), so document it as for a POST.
+        if self.method != "DELETE" or self.get_request_serializer() is None:
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+
+class EntitySerializerSchema(OpenApiSerializerExtension):
+    """An EntitySerializer's request body allows no other property: unknown fields are refused."""
+
+    target_class = "distributed_core.api.serializers.EntitySerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        """The usual mapping, closed to additional properties in requests."""
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema
 
 
 def case_insensitive_paths(endpoints, **kwargs):
@@ -49,6 +89,7 @@ def _camelize(schema: dict) -> None:
 
 # -- request and response shapes, from the route declarations --------------------------------
 
+DETAIL_ACTIONS = ("retrieve", "update", "partial_update", "destroy")  # DRF resource routes on `<id>/`
 _components: dict[str, object] = {}  # one serializer class per component name, shared by every view
 
 
@@ -69,10 +110,10 @@ def document_routes(viewset: type) -> type:
     """
     from drf_spectacular.drainage import isolate_view_method
     from drf_spectacular.types import OpenApiTypes
-    from drf_spectacular.utils import OpenApiResponse, extend_schema
+    from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
     from rest_framework import serializers
 
-    from .routes import Reads, Returns, routes_of
+    from .routes import CONVERTERS, Reads, Returns, routes_of
     from .serializers import IdSerializer
 
     message = OpenApiResponse(OpenApiTypes.STR, description="The message text, as a JSON string")
@@ -104,10 +145,10 @@ def document_routes(viewset: type) -> type:
         if kind is Returns.LIST:
             return {200: entity(many=True)}
         if kind is Returns.MESSAGE:
-            return {200: envelope(f"{name}ApiMessage", entity), 400: message, 404: message}
+            return {200: envelope(f"{name}ApiMessage", entity), 400: message}
         if kind is Returns.REMOVED:
             removed = envelope(f"{name}RemovedApiMessage", lambda: serializers.IntegerField(help_text="the removed id"))
-            return {200: removed, 400: message, 404: message}
+            return {200: removed, 400: message}
         if kind is Returns.VALIDATION:
             return {200: validation, 400: message}
         return {200: OpenApiTypes.STR}
@@ -116,12 +157,31 @@ def document_routes(viewset: type) -> type:
         entity = declared.serializer or viewset.serializer_class
         name = (None if declared.serializer else getattr(viewset, "schema_name", None)) or _model_name(entity)
         answers = responses(declared.returns, entity, name)
+        if declared.parameters():  # a path parameter out of its pattern matches no route ("No route for ...")
+            answers.setdefault(404, message)
         request = {Reads.NOTHING: None, Reads.ID: IdSerializer, Reads.ENTITY: entity}[declared.reads]
         if request is not None:
-            answers.setdefault(400, message)
+            answers.setdefault(400, message)  # bad input
+        # an id (path or body) that names no stored entity; a resource `create` ignores the body's id
+        if declared.parameters() or action in DETAIL_ACTIONS or (declared.paths and request is not None):
+            answers.setdefault(404, message)
+        refused_when = declared.refused_when or getattr(viewset, "refused_when", {}).get(action, "")
+        extensions = {}
+        if refused_when:  # schema-valid requests may still be refused: say when (and tools may expect it)
+            answers[400] = OpenApiResponse(OpenApiTypes.STR, description=f"The message text; also {refused_when}")
+            extensions["x-refused-by-state"] = refused_when
+        remote = getattr(viewset, "calls_remote", {})
+        remote = remote.get(action) or remote.get("*")
+        if remote:
+            answers[503] = OpenApiResponse(OpenApiTypes.STR, description=f"The {remote} node cannot be reached")
+        parameters = [
+            OpenApiParameter(name, _parameter_schema(converter, CONVERTERS[converter]), OpenApiParameter.PATH)
+            for name, converter in declared.parameters().items()
+        ]
         # extend_schema_view() only knows DRF's own action names; isolate_view_method() is what it
         # uses to annotate a method without leaking into the parent class that defines it.
-        extend_schema(request=request, responses=answers)(isolate_view_method(viewset, action))
+        schema = extend_schema(request=request, responses=answers, parameters=parameters, extensions=extensions)
+        schema(isolate_view_method(viewset, action))
     return viewset
 
 
@@ -129,3 +189,10 @@ def _model_name(serializer: type) -> str:
     """The name components of `serializer` start with: its model's, else its own without `Serializer`."""
     model = getattr(getattr(serializer, "Meta", None), "model", None)
     return model.__name__ if model is not None else serializer.__name__.removesuffix("Serializer")
+
+
+def _parameter_schema(converter: str, regex: str) -> dict:
+    """The OpenAPI schema of a path parameter: what its converter matches."""
+    if converter == "int":
+        return {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}
+    return {"type": "string", "pattern": f"^{regex}$"}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.module_loading import import_string
 from rest_framework import serializers
@@ -22,11 +23,37 @@ from rest_framework.settings import api_settings
 
 from ..wire import to_camel
 
-__all__ = ["EntitySerializer", "IdSerializer", "StrictCharField", "serializer_for"]
+__all__ = [
+    "MAX_ID",
+    "VALUE_REQUIRED",
+    "EntitySerializer",
+    "IdSerializer",
+    "StrictCharField",
+    "serializer_for",
+    "value_field",
+]
+
+VALUE_REQUIRED = "Value is required"
+# At least one character that is not whitespace as Python's str.isspace() sees it (the commands' rule
+# strips values): written out, because `\S` means other things to other regex engines.
+NOT_BLANK = "[^\x00\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+NO_NULLS = "^[^\x00]+$"  # "+": a blank value is allowed separately (the schema's oneOf must not match it twice)
+MAX_ID = 2**63 - 1  # a bigint: a larger id is refused as input instead of overflowing the database driver
 
 
 class StrictCharField(serializers.CharField):
-    """A CharField that refuses numbers, booleans, lists and objects instead of coercing them."""
+    """A CharField that refuses numbers, booleans, lists and objects instead of coercing them.
+
+    DRF refuses NUL characters in every CharField; a pattern says so in the OpenAPI schema too,
+    unless the field has a pattern of its own (which then excludes NUL itself). Text is kept as
+    sent (no trimming), so its length is what the schema's maxLength counts.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+        if not any(isinstance(validator, RegexValidator) for validator in self.validators):
+            self.validators.append(RegexValidator(NO_NULLS, "Null characters are not allowed."))
 
     def to_internal_value(self, data):
         """Refuse anything but a string, where CharField would coerce it."""
@@ -35,8 +62,19 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+def value_field() -> StrictCharField:
+    """An entity's `value` in a request: required on every save and never blank, with the wire's message.
+
+    The original's clients always send the whole entity, and the original refuses one without
+    a value; the NOT_BLANK pattern puts "not blank" in the OpenAPI schema too.
+    """
+    messages = {"required": VALUE_REQUIRED, "blank": VALUE_REQUIRED, "null": VALUE_REQUIRED}
+    not_blank = RegexValidator(f"^[^\x00]*{NOT_BLANK}[^\x00]*$", VALUE_REQUIRED)
+    return StrictCharField(max_length=2000, error_messages=messages, validators=[not_blank])
+
+
 class EntitySerializer(serializers.ModelSerializer):
-    """ModelSerializer for an Entity: types only, every field optional; `id` absent or 0 means a new one."""
+    """ModelSerializer for an Entity: types only, every field but `value` optional; `id` absent or 0 adds."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -45,7 +83,7 @@ class EntitySerializer(serializers.ModelSerializer):
         models.BigIntegerField: serializers.IntegerField,  # DRF's own says "a valid biginteger"
     }
 
-    id = serializers.IntegerField(required=False, min_value=0)
+    id = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
 
     class Meta:
         fields = "__all__"
@@ -61,6 +99,8 @@ class EntitySerializer(serializers.ModelSerializer):
                 fields[field.attname] = serializers.IntegerField(allow_null=field.null)
         for field in fields.values():
             field.required = False  # what is required is a Command's rule, with its message
+        if "value" in fields:
+            fields["value"] = value_field()
         return fields
 
     def to_internal_value(self, data):
@@ -76,7 +116,7 @@ class EntitySerializer(serializers.ModelSerializer):
 class IdSerializer(serializers.Serializer):
     """The body of an action on a stored entity: only its id is read, other fields are ignored."""
 
-    id = serializers.IntegerField(min_value=1)
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 @functools.cache

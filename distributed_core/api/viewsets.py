@@ -23,7 +23,16 @@ __all__ = ["EntityViewSet", "QueryCommandMixin", "ReadOnlyEntityViewSet", "WireV
 
 
 class WireViewSet(viewsets.GenericViewSet):
-    """A viewset whose handlers are declared with `route`; their OpenAPI shapes come from the declarations."""
+    """A viewset whose handlers are declared with `route`; their OpenAPI shapes come from the declarations.
+
+    `refused_when` (action name -> when) documents, for routes it inherits, when a request the
+    schema allows is still refused with a 400 because of what is stored (see `Route.refused_when`).
+    `calls_remote` (action name -> the remote node, `"*"` for every action) documents the 503 of
+    routes that call another node (its gateway cannot be reached or answers garbage).
+    """
+
+    refused_when: dict[str, str] = {}
+    calls_remote: dict[str, str] = {}
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)

@@ -30,7 +30,6 @@ __all__ = ["EventListener", "Outcome", "apply_event"]
 logger = logging.getLogger("distributed_core.events")
 
 
-
 class ListenerClient(SignalRClient):
     """pysignalr's client, handing every invocation to one callback, whatever its target.
 

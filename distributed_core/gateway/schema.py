@@ -1,6 +1,8 @@
-"""Tell drf-spectacular how gateway routes authenticate: a bearer service credential."""
+"""Tell drf-spectacular how gateway routes authenticate: a bearer service credential (when required)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+from ..conf import dd_settings
 
 
 class ServiceCredentialScheme(OpenApiAuthenticationExtension):
@@ -12,3 +14,8 @@ class ServiceCredentialScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         """HTTP bearer authentication with a token from SERVICE_TOKENS."""
         return {"type": "http", "scheme": "bearer", "description": "A service credential from SERVICE_TOKENS"}
+
+    def get_security_requirement(self, auto_schema):
+        """The credential; optional (`{}`) on a node that runs its gateway open (no SERVICE_TOKENS)."""
+        required = {self.name: []}
+        return required if dd_settings.service_tokens else [required, {}]

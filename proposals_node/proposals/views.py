@@ -29,6 +29,11 @@ class ProposalViewSet(EntityViewSet):
     query_class = ProposalQuery
     command_class = ProposalCommand
     serializer_class = ProposalSerializer
+    refused_when = {
+        **dict.fromkeys(("validate_entity", "save_entity", "update"), "when an update sends another statusId"),
+        **dict.fromkeys(("remove_entity", "destroy"), "when the workflows node refuses to withdraw its package"),
+    }
+    calls_remote = {"remove_entity": "workflows", "destroy": "workflows"}  # withdraws its active package first
 
     @route.get("getStatus/<int:id>", returns=Returns.ENTITY, serializer=StatusSerializer)
     def get_status(self, request: Request, id: int) -> Any:
@@ -47,6 +52,7 @@ class WorkflowsProxyViewSet(WireViewSet):
 
     serializer_class = PackageDataSerializer
     schema_name = "WorkflowsPackage"
+    calls_remote = {"*": "workflows"}
 
     @GATEWAY.get_packages_by_type
     def get_packages_by_type(self, request: Request, entity_type: str) -> list[PackageData]:

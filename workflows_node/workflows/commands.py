@@ -33,8 +33,6 @@ class PackageCommand(EntityCommand[Package]):
 
     def get_validation_messages(self, entity: Package) -> list[str]:
         messages = super().get_validation_messages(entity)
-        if entity.entity_id is not None and entity.entity_id < 1:
-            messages.append("EntityId must be a positive id")
         if entity.entity_id and entity.entity_type and entity.state in ACTIVE_STATES and self._active_elsewhere(entity):
             messages.append(ACTIVE_PACKAGE_EXISTS.format(entity_type=entity.entity_type, entity_id=entity.entity_id))
         return messages

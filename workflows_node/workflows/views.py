@@ -21,6 +21,9 @@ from .queries import PackageQuery
 from .serializers import PackageSerializer
 
 ENTITY = "<int:entity_id>/<type:entity_type>"
+NOT_PENDING = "when the package is not Pending (it was decided, or returned, meanwhile)"
+ACTIVE_EXISTS = "when the entity already has an active package"
+SAVE_REFUSED = f"{ACTIVE_EXISTS}, or an update changes the state, the result or the entity"
 
 
 class PackageViewSet(EntityViewSet):
@@ -29,6 +32,10 @@ class PackageViewSet(EntityViewSet):
     query_class = PackageQuery
     command_class = PackageCommand
     serializer_class = PackageSerializer
+    refused_when = {
+        **dict.fromkeys(("validate_entity", "save_entity", "update"), SAVE_REFUSED),
+        "create": ACTIVE_EXISTS,
+    }
 
     @route.get("getActive", returns=Returns.LIST)
     def get_active(self, request: Request) -> Any:
@@ -50,15 +57,15 @@ class PackageViewSet(EntityViewSet):
     def get_active_package(self, request: Request, entity_id: int, entity_type: str) -> Any:
         return self.get_query().get_active_package(entity_id, entity_type)
 
-    @route.post("approve", reads=Reads.ID, returns=Returns.MESSAGE)
+    @route.post("approve", reads=Reads.ID, returns=Returns.MESSAGE, refused_when=NOT_PENDING)
     def approve(self, request: Request, id: int) -> ApiMessage:
         return self.get_command().approve(id)
 
-    @route.post("reject", reads=Reads.ID, returns=Returns.MESSAGE)
+    @route.post("reject", reads=Reads.ID, returns=Returns.MESSAGE, refused_when=NOT_PENDING)
     def reject(self, request: Request, id: int) -> ApiMessage:
         return self.get_command().reject(id)
 
-    @route.post("return", reads=Reads.ID, returns=Returns.MESSAGE)
+    @route.post("return", reads=Reads.ID, returns=Returns.MESSAGE, refused_when=NOT_PENDING)
     def return_(self, request: Request, id: int) -> ApiMessage:
         return self.get_command().return_(id)
 
