@@ -4,11 +4,15 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class ServiceCredentialScheme(OpenApiAuthenticationExtension):
-    """Documents `ServiceCredentialChallenge` as HTTP bearer authentication."""
+    """Documents `ServiceCredentialAuthentication` as HTTP bearer authentication."""
 
-    target_class = "distributed_core.gateway.credentials.ServiceCredentialChallenge"
+    target_class = "distributed_core.gateway.credentials.ServiceCredentialAuthentication"
     name = "serviceCredential"
 
     def get_security_definition(self, auto_schema):
         """HTTP bearer authentication with a token from SERVICE_TOKENS."""
-        return {"type": "http", "scheme": "bearer", "description": "A service credential from SERVICE_TOKENS"}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A service credential, `<caller>:<secret>` as in the node's SERVICE_TOKENS",
+        }
