@@ -9,6 +9,9 @@ class DistributedCoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Register the system checks and the OpenAPI description of the service credential."""
+        """Register the system checks and the service credential's OpenAPI scheme; mask credentials in logs."""
         from . import checks  # noqa: F401  (registers the system checks)
         from .gateway import schema  # noqa: F401  (documents the service credential in OpenAPI)
+        from .redaction import install_log_redaction
+
+        install_log_redaction()
