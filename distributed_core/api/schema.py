@@ -64,8 +64,8 @@ def document_routes(viewset: type) -> type:
     """Describe each route of `viewset` in OpenAPI from its declaration: what it reads and answers.
 
     Called for every WireViewSet subclass with a serializer: entity shapes come from it, the
-    envelopes (ApiMessage, ValidationMessage, the message string of a 400/404) from the wire
-    contract. The component names start with the serializer's model name (or `schema_name`).
+    envelopes (ApiMessage, ValidationMessage, the message string of a 400/401/403/404) from the
+    wire contract. The component names start with the serializer's model name (or `schema_name`).
     """
     from drf_spectacular.drainage import isolate_view_method
     from drf_spectacular.types import OpenApiTypes
@@ -76,6 +76,8 @@ def document_routes(viewset: type) -> type:
     from .serializers import IdSerializer
 
     message = OpenApiResponse(OpenApiTypes.STR, description="The message text, as a JSON string")
+    refused_401 = OpenApiResponse(OpenApiTypes.STR, description="Nobody identified: no user, no service credential")
+    refused_403 = OpenApiResponse(OpenApiTypes.STR, description="The caller may not: it lacks the route's permission")
     validation = _component(
         "ValidationMessage",
         lambda: {
@@ -119,6 +121,9 @@ def document_routes(viewset: type) -> type:
         request = {Reads.NOTHING: None, Reads.ID: IdSerializer, Reads.ENTITY: entity}[declared.reads]
         if request is not None:
             answers.setdefault(400, message)
+        # who may call it (permissions.RoutePermission, or a gateway's credential): nobody identified, not allowed
+        answers.setdefault(401, refused_401)
+        answers.setdefault(403, refused_403)
         # extend_schema_view() only knows DRF's own action names; isolate_view_method() is what it
         # uses to annotate a method without leaking into the parent class that defines it.
         extend_schema(request=request, responses=answers)(isolate_view_method(viewset, action))
