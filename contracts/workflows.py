@@ -3,6 +3,9 @@
 A Package asks for a decision on some entity of another node (`entity_id`, `entity_type`).
 State machine: Pending -> Approved | Rejected | Returned; Returned -> Pending (resubmit);
 Approved and Rejected are final. `result` is the Status state the entity gets on approval.
+`submitted_by` is who (last) submitted it, `decided_by` and `decided_at` who made the last
+decision and when: usernames, since each node has its own users (a node submitting through
+the gateway names the user it acts for), null when nobody signed in (an open node).
 """
 
 from __future__ import annotations
@@ -58,6 +61,9 @@ class Package(Entity):
     result = models.CharField(max_length=20, choices=Statuses.choices, default=Statuses.ACTIVE)
     entity_id = models.BigIntegerField()
     entity_type = models.CharField(max_length=100)
+    submitted_by = models.CharField(max_length=150, null=True, blank=True)  # null: omitted on the wire
+    decided_by = models.CharField(max_length=150, null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(Entity.Meta):
         abstract = True
@@ -82,6 +88,9 @@ class PackageData:
     result: str = Statuses.ACTIVE.value
     date_created: str | None = None
     date_modified: str | None = None
+    submitted_by: str | None = None
+    decided_by: str | None = None
+    decided_at: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -115,6 +124,9 @@ class PackageDataSerializer(serializers.Serializer):
     entity_type = StrictCharField(max_length=100)
     date_created = serializers.DateTimeField(read_only=True)
     date_modified = serializers.DateTimeField(read_only=True)
+    submitted_by = serializers.CharField(read_only=True)
+    decided_by = serializers.CharField(read_only=True)
+    decided_at = serializers.DateTimeField(read_only=True)
 
 
 class WorkflowsGatewayRoutes:
