@@ -108,6 +108,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default="") or None  # for collectstatic in deployment
+WHITENOISE_USE_FINDERS = True  # the apps' files are served with DEBUG=0 too, collected or not
 STATICFILES_DIRS = []
 
 APPEND_SLASH = False

@@ -70,7 +70,7 @@ def remote_tokens_deploy(app_configs, **kwargs):
     return [
         checks.Warning(
             f"The {name} gateway has no token: a closed {name} node refuses this node's calls and listeners.",
-            hint=f"Set {name.upper()}_GATEWAY_TOKEN to one of {name}'s SERVICE_TOKENS entries for this node.",
+            hint=f"Set {name.upper()}_GATEWAY_TOKEN to the entry for this node in the {name} node's SERVICE_TOKENS.",
             id="distributed_core.W001",
         )
         for name, gateway in dd_settings.gateways.items()

@@ -9,10 +9,10 @@ The rules, in order, for the WebSocket (`HubAdmission`) and for `POST <hub>/nego
    CORS_ALLOWED_ORIGIN_REGEXES (in DEBUG: any loopback page). CORS does not cover WebSockets,
    so without this any site's page could connect with its visitor's cookies. A caller without
    an Origin is not a browser (a listener, a script).
-3. The caller: a valid service credential (a node's listener); or a user, signed in with a
-   session or sending `Authorization: Token <key>`, who may view the hub's entity (the view
-   permission of the model named like the hub: `package` -> `workflows.view_package`); or,
-   on an open node (`DD_ALLOW_ANONYMOUS`), anyone. A wrong credential is refused even there.
+3. The caller (`auth.callers.check_caller`): a valid service credential (a node's listener); or
+   a user, signed in with a session or sending `Authorization: Token <key>`, who may view the
+   hub's entity (the view permission of the model named like the hub: `package` ->
+   `workflows.view_package`); or, on an open node, anyone. A wrong credential is refused even there.
 
 A refused WebSocket is closed before accept (the client sees HTTP 403); negotiate answers 401
 when nobody is identified, 403 otherwise. The log names who was refused and why, never a secret.
@@ -32,21 +32,13 @@ from django.apps import apps
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
+from ..auth.callers import Refused, check_caller, token_key
 from ..conf import dd_settings
-from ..gateway.credentials import credential_from, identify
+from ..gateway.credentials import credential_from
 
 __all__ = ["HubAdmission", "Refused", "admit", "check_host", "check_origin", "hub_permission"]
 
 logger = logging.getLogger("distributed_core.events")
-
-
-class Refused(Exception):
-    """A caller the admission rules refuse: `status` (negotiate's answer) and the reason."""
-
-    def __init__(self, reason: str, status: int = 403) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
 
 
 def check_host(host: str) -> None:
@@ -102,38 +94,12 @@ def hub_permission(hub: str) -> str:
     return "distributed_core.view_event"
 
 
-def admit(hub: str, credential: str, user: Any, token_key: str = "") -> str:
+def admit(hub: str, credential: str, user: Any, key: str = "") -> str:
     """Who the caller is (for the log) when it may follow `hub`; Refused otherwise. Reads the database."""
     if hub not in dd_settings.hubs:
         raise Refused(f"No hub named '{hub}' on this node", 404)
-    if credential:
-        caller = identify(credential)
-        if caller is None:
-            raise Refused("The service credential is not valid")
-        return f"listener {caller.caller} (credential {caller.number} of {caller.of})"
-    if token_key:
-        from rest_framework.exceptions import AuthenticationFailed
-
-        from ..auth.tokens import ExpiringTokenAuthentication
-
-        try:
-            user, _ = ExpiringTokenAuthentication().authenticate_credentials(token_key)
-        except AuthenticationFailed as error:
-            raise Refused(str(error.detail), 401) from error
-    if user is not None and user.is_authenticated:
-        needed = hub_permission(hub)
-        if dd_settings.allow_anonymous or user.has_perm(needed):
-            return f"user {user.get_username()}"
-        raise Refused(f"{user.get_username()} may not follow this hub: it needs the {needed} permission")
-    if dd_settings.allow_anonymous:
-        return "anonymous (open node)"
-    raise Refused("Sign in, or present a service credential, to follow this hub", 401)
-
-
-def _token_key(authorization: str) -> str:
-    """The key of `Authorization: Token <key>`, else ''."""
-    scheme, _, key = authorization.partition(" ")
-    return key.strip() if scheme.lower() == "token" else ""
+    who = check_caller(hub_permission(hub), credential, user, key)
+    return who.replace("service ", "listener ", 1)
 
 
 class HubAdmission:
@@ -158,7 +124,7 @@ class HubAdmission:
                 hub,
                 credential_from(headers, query),
                 scope.get("user"),
-                _token_key(headers.get("authorization", "")),
+                token_key(headers.get("authorization", "")),
             )
         except Refused as refusal:
             logger.info("Hub %s: refused a connection from %s: %s", hub, _client(scope), refusal.reason)

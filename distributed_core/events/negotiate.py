@@ -12,6 +12,7 @@ import secrets
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from ..auth.callers import token_key
 from ..gateway.credentials import credential_from
 from .admission import Refused, admit, check_origin
 
@@ -24,14 +25,13 @@ def negotiate(request: HttpRequest, hub: str) -> JsonResponse:
     if request.method != "POST":
         return JsonResponse(f"Method {request.method} not allowed: negotiate with POST", status=405, safe=False)
     authorization = request.headers.get("Authorization", "")
-    scheme, _, token_key = authorization.partition(" ")
     try:
         check_origin(request.headers.get("Origin", ""), request.get_host(), request.is_secure())
         admit(
             hub.lower(),
             credential_from({"authorization": authorization}, request.GET),
             getattr(request, "user", None),
-            token_key.strip() if scheme.lower() == "token" else "",
+            token_key(authorization),
         )
     except Refused as refusal:
         return JsonResponse(refusal.reason, status=refusal.status, safe=False)
