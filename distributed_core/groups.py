@@ -1,4 +1,4 @@
-"""Groups a node ships with, made by its data migrations: `grant(...)` and `revoke(...)`.
+"""Groups a node ships with, made by its data migrations: `operations = [ship_group("approvers", [...])]`.
 
 Django creates a model's permissions after all migrations have run (post_migrate), too late
 for a data migration that hands them to a group: `grant` makes each permission it names if it
@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["grant", "revoke"]
+from django.db import migrations
+
+__all__ = ["grant", "revoke", "ship_group"]
+
+
+def ship_group(group: str, permissions: Iterable[tuple[str, str, str]]) -> migrations.RunPython:
+    """The migration operation that makes `group` with `permissions` (`grant`), and removes it when reversed."""
+    permissions = list(permissions)
+    return migrations.RunPython(
+        lambda apps, schema_editor: grant(apps, group, permissions),
+        lambda apps, schema_editor: revoke(apps, group),
+    )
 
 
 def grant(apps, group: str, permissions: Iterable[tuple[str, str, str]]) -> None:

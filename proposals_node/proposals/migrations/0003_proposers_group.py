@@ -2,23 +2,7 @@
 
 from django.db import migrations
 
-from distributed_core.groups import grant, revoke
-
-PROPOSERS = [
-    ("proposals.proposal", "view_proposal", "Can view proposal"),
-    ("proposals.proposal", "add_proposal", "Can add proposal"),
-    ("proposals.proposal", "change_proposal", "Can change proposal"),
-    ("proposals.proposal", "delete_proposal", "Can delete proposal"),
-    ("proposals.status", "view_status", "Can view status"),
-]
-
-
-def add_proposers(apps, schema_editor):
-    grant(apps, "proposers", PROPOSERS)
-
-
-def remove_proposers(apps, schema_editor):
-    revoke(apps, "proposers")
+from distributed_core.groups import ship_group
 
 
 class Migration(migrations.Migration):
@@ -28,4 +12,15 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(add_proposers, remove_proposers)]
+    operations = [
+        ship_group(
+            "proposers",
+            [
+                ("proposals.proposal", "view_proposal", "Can view proposal"),
+                ("proposals.proposal", "add_proposal", "Can add proposal"),
+                ("proposals.proposal", "change_proposal", "Can change proposal"),
+                ("proposals.proposal", "delete_proposal", "Can delete proposal"),
+                ("proposals.status", "view_status", "Can view status"),
+            ],
+        )
+    ]

@@ -2,20 +2,7 @@
 
 from django.db import migrations
 
-from distributed_core.groups import grant, revoke
-
-APPROVERS = [
-    ("workflows.package", "view_package", "Can view package"),
-    ("workflows.package", "decide_package", "Can approve, reject or return a package"),
-]
-
-
-def add_approvers(apps, schema_editor):
-    grant(apps, "approvers", APPROVERS)
-
-
-def remove_approvers(apps, schema_editor):
-    revoke(apps, "approvers")
+from distributed_core.groups import ship_group
 
 
 class Migration(migrations.Migration):
@@ -25,4 +12,12 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(add_approvers, remove_approvers)]
+    operations = [
+        ship_group(
+            "approvers",
+            [
+                ("workflows.package", "view_package", "Can view package"),
+                ("workflows.package", "decide_package", "Can approve, reject or return a package"),
+            ],
+        )
+    ]
