@@ -125,16 +125,20 @@ class NodeProcess:
         self.manage("migrate", "--noinput", "-v", "0")
 
     def manage(self, *args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
-        """Run `manage.py <args>` of this node with its environment (plus `env`); its output is captured."""
-        return subprocess.run(
+        """Run `manage.py <args>` of this node with its environment (plus `env`); a failure shows its output."""
+        done = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=self.cwd,
             env={**self.env, **(env or {})},
-            check=check,
             timeout=120,
             capture_output=True,
             text=True,
         )
+        if check and done.returncode != 0:
+            raise RuntimeError(
+                f"{self.name}: manage.py {' '.join(args)} exited with {done.returncode}:\n{done.stdout}{done.stderr}"
+            )
+        return done
 
     def start(self) -> NodeProcess:
         command = [sys.executable, "-m", "uvicorn", f"{self.name}_project.asgi:application"]

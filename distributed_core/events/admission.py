@@ -58,6 +58,10 @@ def check_origin(origin: str, host: str, secure: bool) -> None:
     if not origin:
         return  # not a browser
     parsed = urlsplit(origin.lower())
+    try:
+        _ = parsed.port  # raises for a port that is not a number: no origin then
+    except ValueError:
+        raise Refused(f"A page of {origin} may not connect to this hub") from None
     if _same_origin(parsed, host.lower(), "https" if secure else "http"):
         return
     if getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False):
@@ -73,10 +77,7 @@ def check_origin(origin: str, host: str, secure: bool) -> None:
 def _same_origin(parsed, host: str, scheme: str) -> bool:
     default = {"http": 80, "https": 443}
     domain, port = split_domain_port(host)
-    try:
-        origin_port = parsed.port or default.get(parsed.scheme)
-    except ValueError:  # a port that is not a number
-        return False
+    origin_port = parsed.port or default.get(parsed.scheme)
     return (
         bool(domain)
         and parsed.scheme == scheme

@@ -86,6 +86,7 @@ async def test_an_api_client_may_send_its_token():
         [*HOST, (b"origin", b"https://testserver")],  # the scheme counts
         [*HOST, (b"origin", b"http://testserver:8080")],  # so does the port
         [*HOST, (b"origin", b"null")],
+        [*HOST, (b"origin", b"http://testserver:port")],
     ],
 )
 async def test_a_foreign_host_or_origin_is_refused_whoever_calls(credentials, headers):
