@@ -4,10 +4,10 @@
     python3 manage_all.py up      # set up .venv, migrate, seed, serve every node (Ctrl-C stops)
     python3 manage_all.py test    # set up .venv, run every node's tests and the cross-node tests
 
-Also: migrate, seed, check [--deploy], startnode NAME --entity ENTITY. Set DD_SKIP_VENV=1 to use
-the current Python environment instead of .venv: it must have requirements.txt installed and this
-project too (`pip install -e . --no-deps`), since the nodes import distributed_core and contracts
-as installed packages.
+Also: migrate, seed, check [--deploy], setuser NAME [--group G], startnode NAME --entity ENTITY.
+Set DD_SKIP_VENV=1 to use the current Python environment instead of .venv: it must have
+requirements.txt installed and this project too (`pip install -e . --no-deps`), since the nodes
+import distributed_core and contracts as installed packages.
 
 Only the standard library is imported before the virtual environment exists: the first run
 creates `.venv`, installs requirements.txt into it, then the project itself in editable mode
@@ -18,6 +18,7 @@ environment's Python.
 from __future__ import annotations
 
 import argparse
+import getpass
 import hashlib
 import json
 import os
@@ -94,6 +95,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     for node in NODES:
         print(f"== check {node['name']}", flush=True)
         manage(node["name"], "check", *extra)
+    return 0
+
+
+def cmd_setuser(args: argparse.Namespace) -> int:
+    """The same account on every node (each node has its own users): one password, asked once."""
+    env = dict(os.environ)
+    if not env.get("DD_USER_PASSWORD") and sys.stdin.isatty():
+        first = getpass.getpass(f"Password for {args.username} on every node (empty: keep the current one): ")
+        if first and first != getpass.getpass("Again: "):
+            print("The two passwords differ.", file=sys.stderr)
+            return 2
+        if first:
+            env["DD_USER_PASSWORD"] = first
+    options = [f"--group={group}" for group in args.group]
+    options += [f"--permission={permission}" for permission in args.permission]
+    options += [f"--{flag}" for flag in ("superuser", "staff", "disable", "enable") if getattr(args, flag)]
+    for node in NODES:
+        print(f"== setuser {node['name']}", flush=True)
+        manage(node["name"], "setuser", args.username, *options, env=env)
     return 0
 
 
@@ -390,6 +410,13 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     up.add_argument("--workers", type=int, default=1, help="ASGI worker processes per node (needs REDIS_URL when > 1)")
     up.set_defaults(func=cmd_up)
+    setuser = sub.add_parser("setuser", help="create or update one account on every node (password: DD_USER_PASSWORD)")
+    setuser.add_argument("username")
+    setuser.add_argument("--group", action="append", default=[], help="e.g. approvers (skipped where missing)")
+    setuser.add_argument("--permission", action="append", default=[], help="e.g. workflows.view_package")
+    for flag in ("superuser", "staff", "disable", "enable"):
+        setuser.add_argument(f"--{flag}", action="store_true")
+    setuser.set_defaults(func=cmd_setuser)
     startnode = sub.add_parser("startnode", help="generate a new node beside the others and register it")
     startnode.add_argument("name", help="lowercase node name, e.g. invoices (the folder is <name>_node)")
     startnode.add_argument("--entity", required=True, help="CamelCase name of its Entity, e.g. Invoice")

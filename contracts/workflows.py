@@ -3,6 +3,9 @@
 A Package asks for a decision on some entity of another node (`entity_id`, `entity_type`).
 State machine: Pending -> Approved | Rejected | Returned; Returned -> Pending (resubmit);
 Approved and Rejected are final. `result` is the Status state the entity gets on approval.
+`submitted_by` is who (last) submitted it, `decided_by` and `decided_at` who made the last
+decision and when: usernames, since each node has its own users (a node submitting through
+the gateway names the user it acts for), null when nobody signed in (an open node).
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ class Package(Entity):
     result = models.CharField(max_length=20, choices=Statuses.choices, default=Statuses.ACTIVE)
     entity_id = models.BigIntegerField(validators=[MinValueValidator(1)])
     entity_type = models.CharField(max_length=100, validators=[RegexValidator(rf"^{TYPE_NAME}$")])
+    submitted_by = models.CharField(max_length=150, null=True, blank=True)  # null: omitted on the wire
+    decided_by = models.CharField(max_length=150, null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(Entity.Meta):
         abstract = True
@@ -83,6 +89,9 @@ class PackageData:
     result: str = Statuses.ACTIVE.value
     date_created: str | None = None
     date_modified: str | None = None
+    submitted_by: str | None = None
+    decided_by: str | None = None
+    decided_at: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -114,8 +123,12 @@ class PackageDataSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=Statuses.choices, required=False)
     entity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     entity_type = StrictCharField(max_length=100, validators=[RegexValidator(rf"^{TYPE_NAME}$")])
-    date_created = serializers.DateTimeField(read_only=True)
-    date_modified = serializers.DateTimeField(read_only=True)
+    # what only workflows writes; a null is omitted on the wire, so each may be absent
+    date_created = serializers.DateTimeField(read_only=True, allow_null=True)
+    date_modified = serializers.DateTimeField(read_only=True, allow_null=True)
+    submitted_by = serializers.CharField(read_only=True, allow_null=True)
+    decided_by = serializers.CharField(read_only=True, allow_null=True)
+    decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class WorkflowsGatewayRoutes:

@@ -9,7 +9,10 @@ class DistributedCoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Register the system checks and the OpenAPI description of the service credential."""
+        """Register the system checks and the service credential's OpenAPI scheme; mask credentials in logs."""
         from . import checks  # noqa: F401  (registers the system checks)
         from .api import schema  # noqa: F401  (registers the OpenAPI extension of entity serializers)
         from .gateway import schema as gateway_schema  # noqa: F401  (documents the service credential in OpenAPI)
+        from .redaction import install_log_redaction
+
+        install_log_redaction()

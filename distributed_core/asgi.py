@@ -64,10 +64,12 @@ def node_application() -> NodeApplication:
     from channels.routing import ProtocolTypeRouter, URLRouter
     from django.urls import re_path
 
-    from .conf import dd_settings
+    from .checks import open_node_warnings
+    from .events.admission import HubAdmission
     from .events.hub import EventHubConsumer
 
-    if not dd_settings.service_tokens:
-        logger.warning("Node %s: gateway and hubs are open (no SERVICE_TOKENS configured).", dd_settings.node_name)
-    websocket = AuthMiddlewareStack(URLRouter([re_path(r"^events/(?P<hub>[\w-]+)/?$", EventHubConsumer.as_asgi())]))
+    for warning in open_node_warnings():
+        logger.warning(warning)
+    hub = HubAdmission(EventHubConsumer.as_asgi())  # Host, Origin and caller checked before the consumer
+    websocket = AuthMiddlewareStack(URLRouter([re_path(r"^events/(?P<hub>[\w-]+)/?$", hub)]))
     return NodeApplication(ProtocolTypeRouter({"http": http, "websocket": websocket}))

@@ -16,7 +16,7 @@ from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from distributed_core import conf
-from distributed_core.env import browser_origins, env
+from distributed_core.env import browser_origins, env, loopback_origin_regexes
 
 DEBUG = env.bool("DEBUG", default=True)  # the embedded default; 0 in deployment
 
@@ -30,6 +30,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 
 # Pages of other origins that may call this node (a node names its suite's local pages, for DEBUG)
 CORS_ALLOWED_ORIGINS, CSRF_TRUSTED_ORIGINS = browser_origins(DEBUG)
+# ...and in DEBUG a page from any loopback origin (localhost, 127.0.0.1, [::1]; any port, http or https),
+# like the original's apps on http://localhost:3001; hubs check Origin by the same two settings
+CORS_ALLOWED_ORIGIN_REGEXES = loopback_origin_regexes(DEBUG)
 CORS_ALLOW_CREDENTIALS = True  # the SignalR browser client negotiates with credentials
 CORS_ALLOW_HEADERS = [*default_headers, "x-signalr-user-agent"]
 
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "channels",
     "distributed_core",
@@ -104,6 +108,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default="") or None  # for collectstatic in deployment
+WHITENOISE_USE_FINDERS = True  # the apps' files are served with DEBUG=0 too, collected or not
 STATICFILES_DIRS = []
 
 APPEND_SLASH = False
@@ -117,8 +122,33 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["distributed_core.api.json.CamelCaseJSONParser"],
     "EXCEPTION_HANDLER": "distributed_core.api.exception_handler.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "distributed_core.api.schema.WireAutoSchema",
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # who may call a route is declared with it (`route.post(..., permission=...)`), see docs/operations.md
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "distributed_core.auth.tokens.ExpiringTokenAuthentication",  # first: a refusal is a 401 with its challenge
+        "rest_framework.authentication.SessionAuthentication",  # browsers; writes need the CSRF token
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["distributed_core.api.permissions.RoutePermission"],
 }
+
+# Users (docs/operations.md, "Security"): each node has its own; browsers sign in at /accounts/login/
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in ("UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator")
+] + [{"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"}]
+LOGIN_URL = "rest_framework:login"  # the sign-in page of the apps and of the browsable API
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+CSRF_FAILURE_VIEW = "distributed_core.api.errors.csrf_failure"  # a JSON 403, not Django's HTML page
+
+# HTTPS in deployment (off by default: the embedded default serves plain HTTP on loopback)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# behind a proxy that terminates TLS and sets X-Forwarded-Proto (else SECURE_SSL_REDIRECT would loop)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("TRUST_X_FORWARDED_PROTO", False) else None
 
 # A node adds its TITLE and DESCRIPTION, and the ENUM_NAME_OVERRIDES of the enums it shows
 SPECTACULAR_SETTINGS = {
@@ -127,6 +157,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "distributed_core.api.schema.camel_case_properties",
+        "distributed_core.api.schema.omitted_nulls",
+        "distributed_core.api.schema.open_node_security",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
 }
@@ -145,6 +177,11 @@ LOGGING = {
 DD_NODE_NAME = conf.DEFAULTS["DD_NODE_NAME"]
 DD_GATEWAY_ID = env.str("GATEWAY_ID", default=conf.DEFAULTS["DD_GATEWAY_ID"])
 DD_SERVICE_TOKENS = env.list("SERVICE_TOKENS", default=conf.DEFAULTS["DD_SERVICE_TOKENS"])
+# Anonymous callers may do everything while DEBUG is on (the original's apps have no sign-in); with
+# DEBUG=0 only ALLOW_ANONYMOUS=1 opens a node, and `check --deploy` reports that as an error. Decided
+# here, as the settings load (conf.DEFAULTS' None, "as DEBUG", is for projects without these settings)
+DD_ALLOW_ANONYMOUS = env.bool("ALLOW_ANONYMOUS", default=DEBUG)
+DD_AUTH_TOKEN_LIFETIME = env.int("AUTH_TOKEN_LIFETIME", default=conf.DEFAULTS["DD_AUTH_TOKEN_LIFETIME"])
 DD_GATEWAYS = conf.DEFAULTS["DD_GATEWAYS"]
 DD_GATEWAY_TIMEOUT = conf.DEFAULTS["DD_GATEWAY_TIMEOUT"]
 DD_HUBS = conf.DEFAULTS["DD_HUBS"]

@@ -1,24 +1,78 @@
-"""System checks: `check --deploy` refuses a node whose gateway and hubs run open.
+"""System checks and start-up warnings: is this node closed to whoever should not get in?
 
-(The embedded default may run open; the ASGI app logs a warning when it does.)
+    E001 (check --deploy)  the node is open to anonymous callers (DEBUG on, or ALLOW_ANONYMOUS=1)
+    E002 (every check)     a SERVICE_TOKENS entry is not `<caller>:<secret>`, or a caller has more than two
+    W001 (check --deploy)  a gateway this node calls has no token: a closed node will refuse the calls
+
+The embedded default runs open on purpose (the original's apps have no sign-in): the ASGI app
+logs `open_node_warnings()` when it starts, so nobody runs it that way unawares.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import checks
 
 from .conf import dd_settings
+from .gateway.credentials import parse_service_tokens
+
+__all__ = ["open_node_deploy", "open_node_warnings", "remote_tokens_deploy", "service_tokens_format"]
+
+
+def open_node_warnings() -> list[str]:
+    """What is open on this node, in words for the start-up log (nothing on a closed node with credentials)."""
+    node = dd_settings.node_name
+    warnings = []
+    if dd_settings.allow_anonymous:
+        why = "ALLOW_ANONYMOUS=1" if getattr(settings, "DD_ALLOW_ANONYMOUS", None) else "DEBUG is on"
+        warnings.append(
+            f"Node {node} is OPEN ({why}): anonymous callers may read and write everything and follow its hubs, "
+            "as the original apps expect. In deployment set DEBUG=0 and leave ALLOW_ANONYMOUS unset."
+        )
+        if not dd_settings.service_tokens:
+            warnings.append(f"Node {node}: its gateway and hubs take callers without a service credential.")
+    elif not dd_settings.service_tokens:
+        warnings.append(f"Node {node}: no SERVICE_TOKENS, so no other node may call its gateway or follow its hubs.")
+    return warnings
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def gateway_credentials_deploy(app_configs, **kwargs):
-    """`check --deploy`: an error when SERVICE_TOKENS is empty (gateway and hubs open)."""
-    if dd_settings.service_tokens:
+def open_node_deploy(app_configs, **kwargs):
+    """`check --deploy`: an error when anonymous callers may do everything (DEBUG on, or ALLOW_ANONYMOUS=1)."""
+    if not dd_settings.allow_anonymous:
         return []
     return [
         checks.Error(
-            "A deployed node must require a service credential on its gateway and hubs.",
-            hint="Set SERVICE_TOKENS to a comma-separated list of secrets.",
+            "This node is open: anonymous callers may read, write and follow its hubs.",
+            hint="Set DEBUG=0 and leave ALLOW_ANONYMOUS unset; give people accounts (docs/operations.md, Security).",
             id="distributed_core.E001",
         )
+    ]
+
+
+@checks.register(checks.Tags.security)
+def service_tokens_format(app_configs, **kwargs):
+    """Every check: each SERVICE_TOKENS entry names its caller, and no caller has more than two."""
+    _, problems = parse_service_tokens(dd_settings.service_tokens)
+    return [
+        checks.Error(
+            f"SERVICE_TOKENS: {problem}.",
+            hint="Write each as <caller>:<secret>, e.g. proposals:<secret>; keep two per caller only while rotating.",
+            id="distributed_core.E002",
+        )
+        for problem in problems
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def remote_tokens_deploy(app_configs, **kwargs):
+    """`check --deploy`: a warning for each gateway this node calls without a token."""
+    return [
+        checks.Warning(
+            f"The {name} gateway has no token: a closed {name} node refuses this node's calls and listeners.",
+            hint=f"Set {name.upper()}_GATEWAY_TOKEN to the entry for this node in the {name} node's SERVICE_TOKENS.",
+            id="distributed_core.W001",
+        )
+        for name, gateway in dd_settings.gateways.items()
+        if not gateway.get("token")
     ]

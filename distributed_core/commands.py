@@ -6,7 +6,8 @@ ids and validated data, never a half-built model: it loads and locks the stored 
 what it checks is what it writes. Each public method is one database transaction, preceded by
 its `prepare_*` hook (the place for calls to other nodes, outside any lock); inside it, every
 write goes through `persist()`: the hooks, the write and the announcement, in one fixed order.
-Who may write which field is the subclass's `policy` (see `distributed_core.policy`).
+Who may write which field is the subclass's `policy` (see `distributed_core.policy`); who is
+acting is its `actor` (the viewsets pass the signed-in user's name), for the records that say so.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ class EntityCommand(Generic[E]):
     model: type[E]
     hub: str | None = None
     policy: WritePolicy = WritePolicy()
+
+    def __init__(self, actor: str | None = None) -> None:
+        """A command acting for `actor`, the username it records as having done what it does (None: nobody)."""
+        self.actor = actor
 
     # -- public use cases -------------------------------------------------------------------
 

@@ -23,8 +23,14 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "DD_NODE_NAME": "node",
         # this node's gateway id (a uuid string); empty: derived from the node name
         "DD_GATEWAY_ID": "",
-        # the service credentials this node's gateway and hubs accept; none: they are open
+        # the service credentials this node's gateway and hubs accept, each `<caller>:<secret>` (at most
+        # two per caller, to rotate them); none: no other node may call (or, on an open node, anyone may)
         "DD_SERVICE_TOKENS": (),
+        # whether anonymous callers may read, write and follow the hubs; None: as DEBUG says (the base
+        # settings decide it from DEBUG and ALLOW_ANONYMOUS when they load)
+        "DD_ALLOW_ANONYMOUS": None,
+        # seconds an API token (`POST /api/auth/token/`) stays valid after it is issued; 0: forever
+        "DD_AUTH_TOKEN_LIFETIME": 7 * 24 * 3600,
         # the remote nodes this node calls, by name: {"<name>": {"url": ..., "token": ...}}
         "DD_GATEWAYS": MappingProxyType({}),
         # (connect, read) seconds of a gateway call
@@ -65,8 +71,19 @@ class DistributedSettings:
 
     @property
     def service_tokens(self) -> list[str]:
-        """`DD_SERVICE_TOKENS` without empty entries: the accepted credentials (none: open)."""
+        """`DD_SERVICE_TOKENS` without empty entries: the accepted credentials, `<caller>:<secret>` each."""
         return [token for token in _setting("DD_SERVICE_TOKENS") if token]
+
+    @property
+    def allow_anonymous(self) -> bool:
+        """`DD_ALLOW_ANONYMOUS`: anonymous callers may do everything; when None (unset), while DEBUG is on."""
+        configured = _setting("DD_ALLOW_ANONYMOUS")
+        return bool(django_settings.DEBUG if configured is None else configured)
+
+    @property
+    def auth_token_lifetime(self) -> float:
+        """`DD_AUTH_TOKEN_LIFETIME`: seconds an API token stays valid after it is issued (0: forever)."""
+        return float(_setting("DD_AUTH_TOKEN_LIFETIME"))
 
     @property
     def gateways(self) -> dict[str, dict[str, Any]]:

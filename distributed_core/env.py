@@ -15,7 +15,15 @@ from typing import Any
 
 import environ
 
-__all__ = ["browser_origins", "env", "gateways", "node_database", "suite_ports"]
+__all__ = [
+    "LOOPBACK_ORIGIN",
+    "browser_origins",
+    "env",
+    "gateways",
+    "loopback_origin_regexes",
+    "node_database",
+    "suite_ports",
+]
 
 env = environ.Env()
 
@@ -68,3 +76,16 @@ def browser_origins(debug: bool, local_ports: Iterable[int] = ()) -> tuple[list[
     local = [f"http://{host}:{port}" for port in local_ports for host in ("localhost", "127.0.0.1")]
     default = local if debug else []
     return env.list("CORS_ALLOWED_ORIGINS", default=list(default)), env.list("CSRF_TRUSTED_ORIGINS", default=default)
+
+
+LOOPBACK_ORIGIN = r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$"
+"""A page served from this machine: localhost, 127.0.0.1 or [::1], any port, http or https."""
+
+
+def loopback_origin_regexes(debug: bool) -> list[str]:
+    """`CORS_ALLOWED_ORIGIN_REGEXES`: in DEBUG any loopback origin (`LOOPBACK_ORIGIN`), else none.
+
+    A developer serves apps from any local port (the original's on http://localhost:3001 and
+    3002); a deployment names its pages' origins in CORS_ALLOWED_ORIGINS instead.
+    """
+    return [LOOPBACK_ORIGIN] if debug else []

@@ -18,5 +18,8 @@ class Api:
     def post(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.session.post(self.base_url + path, json=body, timeout=15, **kwargs)
 
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
+        return self.session.put(self.base_url + path, json=body, timeout=15, **kwargs)
+
     def delete(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.session.delete(self.base_url + path, json=body, timeout=15, **kwargs)

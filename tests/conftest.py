@@ -22,6 +22,17 @@ def secured_suite(tmp_path_factory):
     running.stop()
 
 
+@pytest.fixture(scope="session")
+def closed_suite(tmp_path_factory):
+    """Both nodes as deployed (DEBUG=0, service credentials), with the accounts of tests/people.py on each."""
+    from .people import add_accounts
+
+    running = Suite(tmp_path_factory.mktemp("closed"), service_token="closed-suite-secret", debug=False).start()
+    add_accounts(running)
+    yield running
+    running.stop()
+
+
 @pytest.fixture(scope="module")
 def proposals(suite) -> Api:
     return Api(suite.proposals.url)

@@ -1,6 +1,9 @@
 """Real node processes for cross-node tests: each node is migrated and served by uvicorn on a
 free loopback port, with its own database (a fresh SQLite folder, or fresh PostgreSQL
-databases when TEST_POSTGRES_URL is set), and stopped by the test that started it."""
+databases when TEST_POSTGRES_URL is set), and stopped by the test that started it.
+
+A Suite runs with DEBUG=1 (open, as the embedded default) unless `debug=False`: then it is
+closed as in deployment, and `add_user` gives people accounts (the same on every node)."""
 
 from __future__ import annotations
 
@@ -108,6 +111,7 @@ class NodeProcess:
         self.env = env
         self.log_path = log_dir / f"{name}-{self.port}.log"
         self.process: subprocess.Popen | None = None
+        self.access_log = False  # the server's access log (off: it costs time; the log tests turn it on)
 
     @property
     def url(self) -> str:
@@ -118,17 +122,28 @@ class NodeProcess:
         return self.root / f"{self.name}_node"
 
     def migrate(self) -> None:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        self.manage("migrate", "--noinput", "-v", "0")
+
+    def manage(self, *args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        """Run `manage.py <args>` of this node with its environment (plus `env`); a failure shows its output."""
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
             cwd=self.cwd,
-            env=self.env,
-            check=True,
+            env={**self.env, **(env or {})},
             timeout=120,
+            capture_output=True,
+            text=True,
         )
+        if check and done.returncode != 0:
+            raise RuntimeError(
+                f"{self.name}: manage.py {' '.join(args)} exited with {done.returncode}:\n{done.stdout}{done.stderr}"
+            )
+        return done
 
     def start(self) -> NodeProcess:
         command = [sys.executable, "-m", "uvicorn", f"{self.name}_project.asgi:application"]
-        command += ["--host", "127.0.0.1", "--port", str(self.port), "--no-access-log", "--lifespan", "on"]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), "--lifespan", "on"]
+        command += [] if self.access_log else ["--no-access-log"]
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         wait_until(self.is_up, timeout=START_TIMEOUT, message=f"{self.name} node answering on {self.url}")
@@ -149,22 +164,33 @@ class NodeProcess:
 
 
 class Suite:
-    """The proposals and workflows nodes wired to each other."""
+    """The proposals and workflows nodes wired to each other.
 
-    def __init__(self, tmp: Path, service_token: str = "", extra_env: dict[str, str] | None = None) -> None:
+    `service_token`: each node accepts the other as `<other>:<token>` and presents `<itself>:<token>`.
+    `debug=False`: DEBUG=0 with a random SECRET_KEY, so the nodes are closed unless `extra_env` opens them.
+    """
+
+    def __init__(
+        self, tmp: Path, service_token: str = "", extra_env: dict[str, str] | None = None, debug: bool = True
+    ) -> None:
         self.databases = Databases(tmp)
         base = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
-        base.update({"DEBUG": "1", "PYTHONUNBUFFERED": "1", "CHANNEL_LAYER_PREFIX": f"dd-{secrets.token_hex(4)}"})
+        base.update({"DEBUG": "1" if debug else "0", "PYTHONUNBUFFERED": "1"})
+        base.update({"CHANNEL_LAYER_PREFIX": f"dd-{secrets.token_hex(4)}", "SECRET_KEY": secrets.token_urlsafe(50)})
         base.update(extra_env or {})
         ports = {"proposals": free_port(), "workflows": free_port()}
         for name, port in ports.items():
             base[f"{name.upper()}_GATEWAY_URL"] = f"http://127.0.0.1:{port}"
+        own: dict[str, dict[str, str]] = {name: {} for name in ports}
         if service_token:
-            base["SERVICE_TOKENS"] = service_token
-            base["WORKFLOWS_GATEWAY_TOKEN"] = service_token
-            base["PROPOSALS_GATEWAY_TOKEN"] = service_token
+            for name in ports:
+                others = [other for other in ports if other != name]
+                own[name]["SERVICE_TOKENS"] = ",".join(f"{other}:{service_token}" for other in others)
+                for other in others:
+                    own[name][f"{other.upper()}_GATEWAY_TOKEN"] = f"{name}:{service_token}"
         self.nodes = {
-            name: NodeProcess(name, {**base, **self.databases.env_for(name)}, tmp, port) for name, port in ports.items()
+            name: NodeProcess(name, {**base, **own[name], **self.databases.env_for(name)}, tmp, port)
+            for name, port in ports.items()
         }
 
     @property
@@ -181,6 +207,11 @@ class Suite:
         for node in self.nodes.values():
             node.start()
         return self
+
+    def add_user(self, username: str, password: str, *options: str, nodes: tuple[str, ...] = ()) -> None:
+        """The account `username` on every node (or on `nodes`): `manage.py setuser` with e.g. `--group=approvers`."""
+        for name in nodes or tuple(self.nodes):
+            self.nodes[name].manage("setuser", username, *options, env={"DD_USER_PASSWORD": password})
 
     def stop(self) -> None:
         for node in self.nodes.values():

@@ -1,7 +1,8 @@
-"""JSON answers for errors Django raises outside DRF views (unknown URLs, crashes).
+"""JSON answers for errors Django raises outside DRF views (unknown URLs, bad hosts, CSRF, crashes).
 
-Wired as `handler404`/`handler500` in each node's URLconf and as a middleware, so that even
-with DEBUG on a client of the API never receives an HTML error page.
+Wired as `handler400`/`handler404`/`handler500` in each node's URLconf, as CSRF_FAILURE_VIEW and
+as a middleware, so that a client never receives an HTML error page (with DEBUG on, Django
+still shows its debug page for a refused Host).
 """
 
 from __future__ import annotations
@@ -12,11 +13,21 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from .exception_handler import server_error_body
 
-__all__ = ["JsonErrorsMiddleware", "not_found", "server_error"]
+__all__ = ["JsonErrorsMiddleware", "bad_request", "csrf_failure", "not_found", "server_error"]
 
 logger = logging.getLogger("distributed_core")
 
 HTML_PREFIXES = ("/admin", "/static")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """`handler400`: a 400 whose body is a JSON string saying what was wrong (e.g. a Host not in ALLOWED_HOSTS)."""
+    return JsonResponse(str(exception) if exception else "Bad request", status=400, safe=False)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a 403 whose body is a JSON string, as DRF answers a session write without the token."""
+    return JsonResponse(f"CSRF Failed: {reason}" if reason else "CSRF Failed", status=403, safe=False)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -35,6 +35,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         headers = {}
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait))
+        if getattr(exc, "auth_header", None):  # a 401 names how to authenticate (Token, or a gateway's Bearer)
+            headers["WWW-Authenticate"] = exc.auth_header
         return Response(str(exc.detail), status=exc.status_code, headers=headers)
     if isinstance(exc, Http404):
         return Response(str(exc) or "Not found", status=status.HTTP_404_NOT_FOUND)

@@ -1,11 +1,13 @@
 """Wire routes, each declared once on the handler that serves it (in the style of DRF's `@action`).
 
-    @route.post("archive", reads=Reads.ID, returns=Returns.MESSAGE)
+    @route.post("archive", reads=Reads.ID, returns=Returns.MESSAGE, permission="billing.archive_invoice")
     def archive(self, request, id: int) -> ApiMessage[Invoice]:
         return self.get_command().archive(id)
 
 A `Route` carries the wire path (aliases too: `getFromId/<int:id>` and `getById/<int:id>`), the
-HTTP method, how the request is read and what kind of answer the handler's result makes. The
+HTTP method, how the request is read, what kind of answer the handler's result makes and who
+may call it (`permission`: a kind of the view model's permissions, or a codename; enforced by
+`permissions.RoutePermission`, the one place that checks it). The
 handler receives typed arguments and returns domain objects; the route turns them into the
 wire's status codes. From the same declaration `wire_urls()` builds case-insensitive URL
 patterns, `schema.document_routes()` the OpenAPI shapes, and a gateway client the URL it calls
@@ -18,6 +20,7 @@ simply no route) and `<type:name>` (an entity type name).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -32,7 +35,7 @@ from rest_framework.response import Response
 from ..wire import TYPE_NAME
 from .responses import api_response, validation_response
 
-__all__ = ["Reads", "Returns", "Route", "case_insensitive", "route", "routes_of", "wire_urls"]
+__all__ = ["PERMISSION_KINDS", "Reads", "Returns", "Route", "case_insensitive", "route", "routes_of", "wire_urls"]
 
 CONVERTERS = {"int": r"[0-9]{1,18}", "type": TYPE_NAME}
 _PARAMETER = re.compile(r"<(?P<converter>\w+):(?P<name>\w+)>")
@@ -45,6 +48,12 @@ class Reads(Enum):
     ID = "id"  # a JSON body `{"id": <int >= 1>}`: the handler gets `id`; other fields are ignored
     ENTITY = "entity"  # a JSON body checked by the view's serializer: the handler gets `id` (None
     #                    when the body's id is absent or 0) and `data` (the other validated fields)
+
+
+# What a route's `permission` may say besides an explicit `"<app_label>.<codename>"`: a kind of the
+# view model's own permissions, or "save" (add when the body's id is absent or 0, else change)
+PERMISSION_KINDS = ("view", "add", "change", "delete", "save")
+_DEFAULT_KIND = {"GET": "view", "DELETE": "delete"}  # any other method: "change"
 
 
 class Returns(Enum):
@@ -68,7 +77,23 @@ class Route:
     reads: Reads = Reads.NOTHING
     returns: Returns = Returns.ENTITY
     serializer: type | None = None  # of the entity it answers, when not the view's (`getStatus`: a Status)
+    permission: str | None = None  # a PERMISSION_KINDS kind or "<app>.<codename>"; None: by method (GET: view)
     refused_when: str = ""  # when a request the schema allows is still a 400 because of what is stored
+
+    def __post_init__(self) -> None:
+        if self.permission is not None and self.permission not in PERMISSION_KINDS and "." not in self.permission:
+            raise ValueError(
+                f"Unknown permission {self.permission!r}: use one of {PERMISSION_KINDS} or '<app_label>.<codename>'"
+            )
+
+    @property
+    def required(self) -> str:
+        """The declared permission, or the default of the method: view for GET, delete for DELETE, else change."""
+        return self.permission or _DEFAULT_KIND.get(self.method, "change")
+
+    def requiring(self, permission: str) -> Route:
+        """This route with another `permission`, e.g. a contract's route served by a proxy under its own rule."""
+        return dataclasses.replace(self, permission=permission)
 
     def __call__(self, handler: Callable[..., Any]) -> Callable[..., Response]:
         """Decorate `handler(view, request, **arguments)`: read the request, call it, answer its result."""
@@ -156,10 +181,15 @@ class _RouteFactory:
     """
 
     def resource(
-        self, *, reads: Reads = Reads.NOTHING, returns: Returns = Returns.ENTITY, refused_when: str = ""
+        self,
+        *,
+        reads: Reads = Reads.NOTHING,
+        returns: Returns = Returns.ENTITY,
+        permission: str = "view",
+        refused_when: str = "",
     ) -> Route:
         """A Route without paths, for a handler the DRF router serves."""
-        return Route("", (), reads, returns, refused_when=refused_when)
+        return Route("", (), reads, returns, permission=permission, refused_when=refused_when)
 
     def __getattr__(self, method: str) -> Callable[..., Route]:
         if method not in ("get", "post", "put", "delete"):
@@ -170,6 +200,7 @@ class _RouteFactory:
             reads: Reads = Reads.NOTHING,
             returns: Returns = Returns.ENTITY,
             serializer: type | None = None,
+            permission: str | None = None,
             refused_when: str = "",
         ) -> Route:
             for path in paths:
@@ -178,7 +209,7 @@ class _RouteFactory:
                         raise ValueError(
                             f"Unknown converter {match['converter']!r} in {path!r}: use {list(CONVERTERS)}"
                         )
-            return Route(method.upper(), paths, reads, returns, serializer, refused_when)
+            return Route(method.upper(), paths, reads, returns, serializer, permission, refused_when)
 
         return make
 

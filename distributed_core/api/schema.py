@@ -17,7 +17,14 @@ from drf_spectacular.openapi import AutoSchema
 
 from ..wire import to_camel
 
-__all__ = ["EntitySerializerSchema", "WireAutoSchema", "camel_case_properties", "case_insensitive_paths"]
+__all__ = [
+    "EntitySerializerSchema",
+    "WireAutoSchema",
+    "camel_case_properties",
+    "case_insensitive_paths",
+    "omitted_nulls",
+    "open_node_security",
+]
 
 
 class WireAutoSchema(AutoSchema):
@@ -72,6 +79,34 @@ def camel_case_properties(result, generator, request, public):
     return result
 
 
+def omitted_nulls(result, generator, request, public):
+    """In answers a null is omitted, never sent: a nullable property is optional and never null.
+
+    (Request components, `...Request`, keep `nullable`: a client may send a null.)
+    """
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            continue
+        nullable = {key for key, value in schema.get("properties", {}).items() if value.pop("nullable", False)}
+        if "required" in schema:
+            schema["required"] = [key for key in schema["required"] if key not in nullable]
+            if not schema["required"]:
+                del schema["required"]
+    return result
+
+
+def open_node_security(result, generator, request, public):
+    """On an open node (anonymous callers allowed) every operation may be called without credentials."""
+    from ..conf import dd_settings
+
+    if dd_settings.allow_anonymous:
+        for operations in result.get("paths", {}).values():
+            for operation in operations.values():
+                if isinstance(operation, dict) and operation.get("security") and {} not in operation["security"]:
+                    operation["security"].append({})
+    return result
+
+
 def _camelize(schema: dict) -> None:
     if "properties" in schema:
         schema["properties"] = {to_camel(k): v for k, v in schema["properties"].items()}
@@ -105,8 +140,8 @@ def document_routes(viewset: type) -> type:
     """Describe each route of `viewset` in OpenAPI from its declaration: what it reads and answers.
 
     Called for every WireViewSet subclass with a serializer: entity shapes come from it, the
-    envelopes (ApiMessage, ValidationMessage, the message string of a 400/404) from the wire
-    contract. The component names start with the serializer's model name (or `schema_name`).
+    envelopes (ApiMessage, ValidationMessage, the message string of a 400/401/403/404) from the
+    wire contract. The component names start with the serializer's model name (or `schema_name`).
     """
     from drf_spectacular.drainage import isolate_view_method
     from drf_spectacular.types import OpenApiTypes
@@ -117,6 +152,8 @@ def document_routes(viewset: type) -> type:
     from .serializers import IdSerializer
 
     message = OpenApiResponse(OpenApiTypes.STR, description="The message text, as a JSON string")
+    refused_401 = OpenApiResponse(OpenApiTypes.STR, description="Nobody identified: no user, no service credential")
+    refused_403 = OpenApiResponse(OpenApiTypes.STR, description="The caller may not: it lacks the route's permission")
     validation = _component(
         "ValidationMessage",
         lambda: {
@@ -165,6 +202,9 @@ def document_routes(viewset: type) -> type:
         # an id (path or body) that names no stored entity; a resource `create` ignores the body's id
         if declared.parameters() or action in DETAIL_ACTIONS or (declared.paths and request is not None):
             answers.setdefault(404, message)
+        # who may call it (permissions.RoutePermission, or a gateway's credential): nobody identified, not allowed
+        answers.setdefault(401, refused_401)
+        answers.setdefault(403, refused_403)
         refused_when = declared.refused_when or getattr(viewset, "refused_when", {}).get(action, "")
         extensions = {}
         if refused_when:  # schema-valid requests may still be refused: say when (and tools may expect it)

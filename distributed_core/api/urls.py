@@ -1,24 +1,36 @@
-"""The URLconf every node shares: wire routes, DRF resource routes, hub negotiation, admin, OpenAPI."""
+"""The URLconf every node shares: wire routes, DRF resource routes, users, hub negotiation, admin, OpenAPI."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework import routers
+from rest_framework.permissions import AllowAny
 
+from ..auth.urls import auth_urls
 from ..events.negotiate import negotiate
 from ..events.status import events_status
 
-__all__ = ["node_urls"]
+__all__ = ["NodeRouter", "node_urls"]
+
+
+class NodeRouter(routers.DefaultRouter):
+    """DRF's DefaultRouter, whose API root (links to the resources, no data) anyone may open."""
+
+    class APIRootView(routers.APIRootView):
+        """The browsable API's front page: where a visitor finds the routes and the sign-in link."""
+
+        permission_classes = [AllowAny]
 
 
 def node_urls(*wire_patterns: list[URLPattern], resources: dict[str, type]) -> list[URLPattern | URLResolver]:
     """Wire routes first (they are case-insensitive and must win), then the rest."""
-    router = DefaultRouter()
+    router = NodeRouter()
     for prefix, viewset in resources.items():
         router.register(prefix, viewset, basename=prefix)
     patterns: list[URLPattern | URLResolver] = [pattern for group in wire_patterns for pattern in group]
+    patterns += auth_urls()
     patterns += [
         path("api/", include(router.urls)),
         path("events/status", events_status, name="events-status"),

@@ -3,7 +3,9 @@
 `EntityViewSet` serves `/api/<entity>/get`, `getFromId/<id>` (alias `getById/<id>`),
 `validate`, `save` and `remove`, and, through a DRF router, the resource routes with the
 browsable API. Every write goes through the Command, every read through the Query; a subclass
-adds its own routes the same way, with `@route...` on the handler.
+adds its own routes the same way, with `@route...` on the handler. Reads need the model's view
+permission, writes its add, change or delete permission (`save`: add or change, by the id);
+the Command learns who acts (`actor`), for the records that say who did what.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from rest_framework import viewsets
 from rest_framework.request import Request
 
+from ..auth.actors import actor_of
 from ..commands import EntityCommand
 from ..messages import ApiMessage, ValidationMessage
 from ..queries import EntityQuery
@@ -58,11 +61,12 @@ class QueryCommandMixin:
         return query_class()
 
     def get_command(self) -> EntityCommand:
-        """A new `command_class`; a TypeError when the subclass did not set it."""
+        """A new `command_class` acting for the request's user; a TypeError when the subclass did not set it."""
         command_class = getattr(self, "command_class", None)
         if command_class is None:
             raise TypeError(f"{type(self).__name__} must set `command_class`.")
-        return command_class()
+        request = getattr(self, "request", None)
+        return command_class(actor=actor_of(request.user) if request is not None else None)
 
     def get_queryset(self):
         """Every entity through the Query, for DRF's generic machinery (schema, browsable API)."""
@@ -74,23 +78,23 @@ class ReadOnlyEntityViewSet(QueryCommandMixin, WireViewSet):
 
     lookup_value_regex = r"[0-9]{1,18}"
 
-    @route.get("get", returns=Returns.LIST)
+    @route.get("get", returns=Returns.LIST, permission="view")
     def get_all(self, request: Request) -> Any:
         """`GET get`: every entity."""
         return self.get_query().get()
 
-    @route.get("getFromId/<int:id>", "getById/<int:id>", returns=Returns.ENTITY)
+    @route.get("getFromId/<int:id>", "getById/<int:id>", returns=Returns.ENTITY, permission="view")
     def get_from_id(self, request: Request, id: int) -> Any:
         """`GET getFromId/<id>` (and `getById/<id>`): one entity, or 404 when there is none."""
         return self.get_query().get_by_id(id)
 
     # resource routes (the DRF router gives their paths)
-    @route.resource(returns=Returns.LIST)
+    @route.resource(returns=Returns.LIST, permission="view")
     def list(self, request: Request) -> Any:
         """`GET` on the resource list: the same answer as `get`."""
         return self.get_query().get()
 
-    @route.resource(returns=Returns.ENTITY)
+    @route.resource(returns=Returns.ENTITY, permission="view")
     def retrieve(self, request: Request, pk: str) -> Any:
         """`GET` on `<pk>`: the same answer as `getFromId/<pk>`."""
         return self.get_query().get_by_id(int(pk))
@@ -99,33 +103,33 @@ class ReadOnlyEntityViewSet(QueryCommandMixin, WireViewSet):
 class EntityViewSet(ReadOnlyEntityViewSet):
     """Reads through a Query and writes through a Command, on action and resource routes."""
 
-    @route.post("validate", reads=Reads.ENTITY, returns=Returns.VALIDATION)
+    @route.post("validate", reads=Reads.ENTITY, returns=Returns.VALIDATION, permission="save")
     def validate_entity(self, request: Request, id: int | None, data: dict) -> ValidationMessage:
         """`POST validate`: the rules the sent entity breaks, writing nothing."""
         return self.get_command().validate(data, id)
 
-    @route.post("save", reads=Reads.ENTITY, returns=Returns.MESSAGE)
+    @route.post("save", reads=Reads.ENTITY, returns=Returns.MESSAGE, permission="save")
     def save_entity(self, request: Request, id: int | None, data: dict) -> ApiMessage:
         """`POST save`: add the sent entity (no id, or 0) or update the stored one."""
         return self.get_command().save(data, id)
 
-    @route.delete("remove", reads=Reads.ID, returns=Returns.REMOVED)
+    @route.delete("remove", reads=Reads.ID, returns=Returns.REMOVED, permission="delete")
     def remove_entity(self, request: Request, id: int) -> ApiMessage:
         """`DELETE remove`: delete the entity whose `id` the body carries."""
         return self.get_command().remove(id)
 
     # resource routes (the DRF router gives their paths)
-    @route.resource(reads=Reads.ENTITY, returns=Returns.MESSAGE)
+    @route.resource(reads=Reads.ENTITY, returns=Returns.MESSAGE, permission="add")
     def create(self, request: Request, id: int | None, data: dict) -> ApiMessage:
         """`POST` on the resource list: always adds, ignoring any id in the body."""
         return self.get_command().save(data)
 
-    @route.resource(reads=Reads.ENTITY, returns=Returns.MESSAGE)
+    @route.resource(reads=Reads.ENTITY, returns=Returns.MESSAGE, permission="change")
     def update(self, request: Request, pk: str, id: int | None, data: dict) -> ApiMessage:
         """`PUT` on `<pk>`: apply the sent fields to that stored entity (the URL's id wins) and save."""
         return self.get_command().save(data, int(pk))
 
-    @route.resource(returns=Returns.REMOVED)
+    @route.resource(returns=Returns.REMOVED, permission="delete")
     def destroy(self, request: Request, pk: str) -> ApiMessage:
         """`DELETE` on `<pk>`: remove through the Command, answering the envelope rather than an empty 204."""
         return self.get_command().remove(int(pk))

@@ -17,14 +17,11 @@ import asyncio
 import contextlib
 import inspect
 from typing import Any
-from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from ..conf import dd_settings
-from ..gateway.credentials import credential_from
-from .access import hub_access_problem, origin_problem
 from .log import events_after, group_name, last_seq
 from .protocol import (
     MessageType,
@@ -53,13 +50,9 @@ class EventHubConsumer(AsyncWebsocketConsumer):
     keepalive_task: asyncio.Task | None = None
 
     async def connect(self) -> None:
-        """Accept a caller allowed on a hub this node serves; refuse others before accept (HTTP 403)."""
+        """Accept a caller on a hub this node serves (HubAdmission has checked who it is); refuse others (HTTP 403)."""
         self.hub = self.scope["url_route"]["kwargs"]["hub"].lower()
-        headers = {key.decode().lower(): value.decode() for key, value in self.scope.get("headers", [])}
-        query = {key: values[-1] for key, values in parse_qs(self.scope.get("query_string", b"").decode()).items()}
-        supplied = credential_from(headers, query)
-        origin = origin_problem(headers.get("origin", ""), headers.get("host", ""))
-        if self.hub not in dd_settings.hubs or origin or hub_access_problem(supplied, self.scope.get("user")):
+        if self.hub not in dd_settings.hubs:
             await self.close()  # refused before accept: the client sees HTTP 403
             return
         await self.accept()

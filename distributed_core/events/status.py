@@ -1,15 +1,20 @@
-"""`GET /events/status`: this node's hubs (last seq) and listeners (connected, cursor, last error)."""
+"""`GET /events/status`: this node's hubs (last seq) and listeners (connected, cursor, last error).
+
+Readable by a service credential, or a user who may view the listeners (or by anyone on an open node).
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 
+from ..auth.callers import protected
 from ..conf import dd_settings
 from ..models import HubSequence, ListenerCursor
 
 __all__ = ["events_status"]
 
 
+@protected("distributed_core.view_listenercursor")
 def events_status(request: HttpRequest) -> JsonResponse:
     """This node's name, each hub's last seq and each listener's state, as JSON."""
     sequences = {row.hub: row.last_seq for row in HubSequence.objects.all()}

@@ -2,8 +2,9 @@
 
 `GatewayClient.call(route, ...)` calls a route of the remote gateway as its contract declares it
 (the same `Route` the remote node serves): method and path come from the declaration. It sends
-the service credential on every call, bounds every call with connect and read timeouts, and
-turns every way a call can fail into the exception tree:
+the service credential on every call (and, from a client made by `on_behalf_of(username)`, the
+user this node acts for: the remote node trusts that only with the credential), bounds every
+call with connect and read timeouts, and turns every way a call can fail into the exception tree:
 
     remote down, timeout, 5xx, unreadable JSON   -> GatewayUnavailable
     401/403 (credential refused), other 4xx      -> GatewayError with the remote's message
@@ -13,13 +14,15 @@ turns every way a call can fail into the exception tree:
 
 from __future__ import annotations
 
+import copy
 import json
-from typing import Any
+from typing import Any, Self
 
 import requests
 
 from ..api.routes import Returns, Route
 from ..exceptions import GatewayError, GatewayUnavailable, NotFound
+from .credentials import ON_BEHALF_OF_HEADER, on_behalf_of_value
 
 __all__ = ["GatewayClient"]
 
@@ -40,6 +43,16 @@ class GatewayClient:
         self.token = token
         self.timeout = timeout
         self.session = session or requests.Session()
+        self.acting_for: str | None = None
+
+    def on_behalf_of(self, username: str | None) -> Self:
+        """A client like this one whose calls say they act for `username` (None: for nobody, the node itself).
+
+        Sent only with a credential: a remote node refuses the claim without one.
+        """
+        client = copy.copy(self)
+        client.acting_for = username or None
+        return client
 
     def call(self, route: Route, body: Any = None, **arguments: Any) -> Any:
         """Call `route` (its path filled with `arguments`) and return its decoded JSON answer."""
@@ -48,6 +61,8 @@ class GatewayClient:
         headers = {"Accept": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+            if self.acting_for:
+                headers[ON_BEHALF_OF_HEADER] = on_behalf_of_value(self.acting_for)
         try:
             response = self.session.request(method, url, json=body, headers=headers, timeout=self.timeout)
         except requests.RequestException as error:

@@ -6,14 +6,18 @@ from ..conf import dd_settings
 
 
 class ServiceCredentialScheme(OpenApiAuthenticationExtension):
-    """Documents `ServiceCredentialChallenge` as HTTP bearer authentication."""
+    """Documents `ServiceCredentialAuthentication` as HTTP bearer authentication."""
 
-    target_class = "distributed_core.gateway.credentials.ServiceCredentialChallenge"
+    target_class = "distributed_core.gateway.credentials.ServiceCredentialAuthentication"
     name = "serviceCredential"
 
     def get_security_definition(self, auto_schema):
         """HTTP bearer authentication with a token from SERVICE_TOKENS."""
-        return {"type": "http", "scheme": "bearer", "description": "A service credential from SERVICE_TOKENS"}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A service credential, `<caller>:<secret>` as in the node's SERVICE_TOKENS",
+        }
 
     def get_security_requirement(self, auto_schema):
         """The credential; optional (`{}`) on a node that runs its gateway open (no SERVICE_TOKENS)."""

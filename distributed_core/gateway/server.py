@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from ..api.routes import Returns, route
 from ..api.viewsets import WireViewSet
 from ..conf import dd_settings
-from .credentials import HasServiceCredential, ServiceCredentialChallenge
+from .credentials import HasServiceCredential, ServiceCredentialAuthentication
 
 __all__ = ["GATEWAY_ID", "GatewayViewSet"]
 
@@ -20,10 +20,13 @@ GATEWAY_ID = route.get("", returns=Returns.TEXT)  # every gateway's root: the no
 
 
 class GatewayViewSet(WireViewSet):
-    """Requires a service credential (when the node has any) and answers the gateway id."""
+    """Requires a service credential (unless the gateway is open) and answers the gateway id.
+
+    Its callers are nodes, never users: the route declarations' permissions do not apply here.
+    """
 
     permission_classes = [HasServiceCredential]
-    authentication_classes = [ServiceCredentialChallenge]
+    authentication_classes = [ServiceCredentialAuthentication]
 
     @GATEWAY_ID
     def gateway_id(self, request: Request) -> str:

@@ -11,11 +11,20 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from distributed_core.conf import DEFAULTS, dd_settings
-from distributed_core.env import browser_origins, gateways, node_database, suite_ports
+from distributed_core.env import (
+    LOOPBACK_ORIGIN,
+    browser_origins,
+    gateways,
+    loopback_origin_regexes,
+    node_database,
+    suite_ports,
+)
 
 READ = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CORS_ALLOWED_ORIGINS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL"}
 READ |= {"DD_DATA_DIR", "REDIS_URL", "CHANNEL_LAYER_PREFIX", "GATEWAY_ID", "SERVICE_TOKENS", "RUN_LISTENERS"}
-READ |= {"HUB_KEEPALIVE_INTERVAL", "STATIC_ROOT", "LOG_LEVEL"}
+READ |= {"HUB_KEEPALIVE_INTERVAL", "STATIC_ROOT", "LOG_LEVEL", "ALLOW_ANONYMOUS", "AUTH_TOKEN_LIFETIME"}
+READ |= {"SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"}
+READ |= {"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "TRUST_X_FORWARDED_PROTO"}
 
 
 @pytest.fixture
@@ -47,12 +56,58 @@ def test_the_defaults_of_an_empty_environment(environment, base_settings):
     assert settings["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
     assert settings["STATIC_ROOT"] is None
     assert settings["LOGGING"]["loggers"]["distributed_core"]["level"] == "INFO"
+    assert settings["DD_ALLOW_ANONYMOUS"] is True  # DEBUG is on: open, for the original apps
+    assert settings["CORS_ALLOWED_ORIGIN_REGEXES"] == [LOOPBACK_ORIGIN]
+    assert not any(settings[name] for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"))
+    assert settings["SECURE_HSTS_SECONDS"] == 0 and settings["SECURE_PROXY_SSL_HEADER"] is None
 
 
 def test_each_dd_default_is_the_one_in_conf(environment, base_settings):
     settings = base_settings()
-    assert {name: settings[name] for name in DEFAULTS} == dict(DEFAULTS)
+    decided_by_debug = {"DD_ALLOW_ANONYMOUS"}  # conf's None means "as DEBUG": the base settings decide it
+    assert {name: settings[name] for name in DEFAULTS if name not in decided_by_debug} == {
+        name: value for name, value in DEFAULTS.items() if name not in decided_by_debug
+    }
     assert sorted(name for name in settings if name.startswith("DD_")) == sorted(DEFAULTS)
+
+
+@pytest.mark.parametrize(
+    ("debug", "allow_anonymous", "open_"),
+    [("1", None, True), ("0", None, False), ("0", "1", True), ("1", "0", False)],
+)
+def test_anonymous_access_follows_debug_unless_allow_anonymous_says(
+    environment, base_settings, debug, allow_anonymous, open_
+):
+    environment.setenv("DEBUG", debug)
+    environment.setenv("SECRET_KEY", "s3cret")
+    if allow_anonymous is not None:
+        environment.setenv("ALLOW_ANONYMOUS", allow_anonymous)
+    assert base_settings()["DD_ALLOW_ANONYMOUS"] is open_
+
+
+def test_debug_off_allows_no_loopback_origin_by_default(environment, base_settings):
+    environment.setenv("DEBUG", "0")
+    environment.setenv("SECRET_KEY", "s3cret")
+    assert base_settings()["CORS_ALLOWED_ORIGIN_REGEXES"] == []
+
+
+@pytest.mark.parametrize(
+    ("origin", "loopback"),
+    [
+        ("http://localhost:3001", True),
+        ("https://127.0.0.1:8443", True),
+        ("http://[::1]:5001", True),
+        ("http://localhost", True),
+        ("http://localhost.evil.example:3001", False),
+        ("http://127.0.0.1.evil.example", False),
+        ("ftp://localhost:21", False),
+    ],
+)
+def test_the_loopback_origins_are_this_machines_pages_only(origin, loopback):
+    import re
+
+    assert bool(re.match(LOOPBACK_ORIGIN, origin)) is loopback
+    assert loopback_origin_regexes(True) == [LOOPBACK_ORIGIN] and loopback_origin_regexes(False) == []
 
 
 @pytest.mark.parametrize(
@@ -68,10 +123,18 @@ def test_each_dd_default_is_the_one_in_conf(environment, base_settings):
             ["https://a.example", "https://b.example"],
         ),
         ("GATEWAY_ID", "6f1c1d52-8f0e-4a4c-9d0c-5e7c8f1b2a3d", "DD_GATEWAY_ID", "6f1c1d52-8f0e-4a4c-9d0c-5e7c8f1b2a3d"),
-        ("SERVICE_TOKENS", "one,two", "DD_SERVICE_TOKENS", ["one", "two"]),
+        ("SERVICE_TOKENS", "a:one,b:two", "DD_SERVICE_TOKENS", ["a:one", "b:two"]),
         ("RUN_LISTENERS", "0", "DD_RUN_LISTENERS", False),
         ("HUB_KEEPALIVE_INTERVAL", "2.5", "DD_HUB_KEEPALIVE_INTERVAL", 2.5),
         ("STATIC_ROOT", "/srv/static", "STATIC_ROOT", "/srv/static"),
+        ("AUTH_TOKEN_LIFETIME", "3600", "DD_AUTH_TOKEN_LIFETIME", 3600),
+        ("SECURE_SSL_REDIRECT", "1", "SECURE_SSL_REDIRECT", True),
+        ("SECURE_HSTS_SECONDS", "31536000", "SECURE_HSTS_SECONDS", 31536000),
+        ("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1", "SECURE_HSTS_INCLUDE_SUBDOMAINS", True),
+        ("SECURE_HSTS_PRELOAD", "1", "SECURE_HSTS_PRELOAD", True),
+        ("SESSION_COOKIE_SECURE", "1", "SESSION_COOKIE_SECURE", True),
+        ("CSRF_COOKIE_SECURE", "1", "CSRF_COOKIE_SECURE", True),
+        ("TRUST_X_FORWARDED_PROTO", "1", "SECURE_PROXY_SSL_HEADER", ("HTTP_X_FORWARDED_PROTO", "https")),
     ],
 )
 def test_each_variable_is_read(environment, base_settings, variable, value, setting, expected):
@@ -163,6 +226,8 @@ def test_dd_settings_defaults_without_the_base_settings():
     assert dd_settings.node_name == "node"
     assert dd_settings.gateway_id == str(uuid.uuid5(uuid.NAMESPACE_URL, "distributed-design:node"))
     assert dd_settings.service_tokens == []
+    assert dd_settings.allow_anonymous is False  # None: as DEBUG, which is off here
+    assert dd_settings.auth_token_lifetime == 7 * 24 * 3600
     assert dd_settings.gateways == {}
     assert dd_settings.gateway_timeout == (2.0, 10.0)
     assert dd_settings.hubs == []
@@ -177,9 +242,9 @@ def test_dd_settings_defaults_without_the_base_settings():
 def test_dd_settings_read_django_settings(settings):
     settings.DD_NODE_NAME = "invoices"
     settings.DD_HUBS = ["Invoice"]
-    settings.DD_SERVICE_TOKENS = ["", "s3cret"]
+    settings.DD_SERVICE_TOKENS = ["", "proposals:s3cret"]
     settings.DD_GATEWAYS = {"workflows": {"url": "http://127.0.0.1:5002", "token": ""}}
     assert dd_settings.node_name == "invoices"
     assert dd_settings.hubs == ["invoice"]
-    assert dd_settings.service_tokens == ["s3cret"]
+    assert dd_settings.service_tokens == ["proposals:s3cret"]
     assert dd_settings.gateway("workflows")["url"] == "http://127.0.0.1:5002"

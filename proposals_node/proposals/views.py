@@ -1,4 +1,10 @@
-"""Proposal and status routes, and `/api/workflows/...`: a proxy of the workflows gateway for browser apps."""
+"""Proposal and status routes, and `/api/workflows/...`: a proxy of the workflows gateway for browser apps.
+
+Reads need the model's view permission, writes its add, change or delete permission (the
+proposers group has them all). The proxy's routes are about proposals' packages: reading them
+needs `proposals.view_proposal`, submitting or withdrawing one `proposals.change_proposal`, and
+it calls the workflows gateway on behalf of the signed-in user, who is recorded there.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,20 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.csrf import ensure_csrf_cookie
 from rest_framework.request import Request
 
-from contracts.workflows import PackageData, PackageDataSerializer
+from contracts.workflows import PackageData, PackageDataSerializer, WorkflowsGateway
 from contracts.workflows import WorkflowsGatewayRoutes as GATEWAY
 from distributed_core.api.routes import Returns, route
 from distributed_core.api.viewsets import EntityViewSet, ReadOnlyEntityViewSet, WireViewSet
+from distributed_core.auth.actors import actor_of
 from distributed_core.conf import dd_settings
 from distributed_core.messages import ApiMessage, ValidationMessage
 from distributed_core.pages import app_context
 
 from . import hooks
 from .commands import ProposalCommand
+from .models import Proposal
 from .queries import ProposalQuery, StatusQuery
 from .serializers import ProposalSerializer, StatusSerializer
 
@@ -35,7 +42,7 @@ class ProposalViewSet(EntityViewSet):
     }
     calls_remote = {"remove_entity": "workflows", "destroy": "workflows"}  # withdraws its active package first
 
-    @route.get("getStatus/<int:id>", returns=Returns.ENTITY, serializer=StatusSerializer)
+    @route.get("getStatus/<int:id>", returns=Returns.ENTITY, serializer=StatusSerializer, permission="view")
     def get_status(self, request: Request, id: int) -> Any:
         return self.get_query().get_status(id)
 
@@ -48,39 +55,53 @@ class StatusViewSet(ReadOnlyEntityViewSet):
 
 
 class WorkflowsProxyViewSet(WireViewSet):
-    """Forwards the workflows gateway's routes through `WorkflowsGateway`, for browser apps."""
+    """Forwards the workflows gateway's routes through `WorkflowsGateway`, for browser apps, on behalf of the user."""
 
     serializer_class = PackageDataSerializer
     schema_name = "WorkflowsPackage"
     calls_remote = {"*": "workflows"}
+    permission_model = Proposal  # the packages are about proposals: view to read, change to submit or withdraw
 
-    @GATEWAY.get_packages_by_type
+    def gateway(self) -> WorkflowsGateway:
+        """The workflows gateway client, acting for the signed-in user (never for a name the request claims)."""
+        return hooks.workflows_gateway().on_behalf_of(actor_of(self.request.user))
+
+    @GATEWAY.get_packages_by_type.requiring("view")
     def get_packages_by_type(self, request: Request, entity_type: str) -> list[PackageData]:
-        return hooks.workflows_gateway().get_packages_by_type(entity_type)
+        return self.gateway().get_packages_by_type(entity_type)
 
-    @GATEWAY.get_packages_by_entity
+    @GATEWAY.get_packages_by_entity.requiring("view")
     def get_packages_by_entity(self, request: Request, entity_id: int, entity_type: str) -> list[PackageData]:
-        return hooks.workflows_gateway().get_packages_by_entity(entity_id, entity_type)
+        return self.gateway().get_packages_by_entity(entity_id, entity_type)
 
-    @GATEWAY.get_active_package
+    @GATEWAY.get_active_package.requiring("view")
     def get_active_package(self, request: Request, entity_id: int, entity_type: str) -> PackageData | None:
-        return hooks.workflows_gateway().get_active_package(entity_id, entity_type)
+        return self.gateway().get_active_package(entity_id, entity_type)
 
-    @GATEWAY.validate_package
+    @GATEWAY.validate_package.requiring("change")
     def validate_package(self, request: Request, id: int | None, data: dict) -> ValidationMessage:
-        return hooks.workflows_gateway().validate_package(PackageData(**data, id=id or 0))
+        return self.gateway().validate_package(PackageData(**data, id=id or 0))
 
-    @GATEWAY.submit_package
+    @GATEWAY.submit_package.requiring("change")
     def submit_package(self, request: Request, id: int | None, data: dict) -> ApiMessage[PackageData]:
-        return hooks.workflows_gateway().submit_package(PackageData(**data, id=id or 0))
+        return self.gateway().submit_package(PackageData(**data, id=id or 0))
 
-    @GATEWAY.withdraw_package
+    @GATEWAY.withdraw_package.requiring("change")
     def withdraw_package(self, request: Request, id: int) -> ApiMessage[int]:
-        return hooks.workflows_gateway().withdraw_package(id)
+        return self.gateway().withdraw_package(id)
 
 
-@ensure_csrf_cookie
+# what the Proposals app offers, and the permission each needs (its buttons show only when allowed)
+APP_PERMISSIONS = {
+    "add": "proposals.add_proposal",
+    "change": "proposals.change_proposal",
+    "remove": "proposals.delete_proposal",
+    "submit": "proposals.change_proposal",
+}
+
+
 def proposals_app(request: HttpRequest) -> HttpResponse:
     """The Proposals app: proposals as cards, their packages, live through both nodes' hubs."""
     workflows_url = dd_settings.gateways.get("workflows", {}).get("url", "").rstrip("/")
-    return render(request, "proposals/app.html", app_context(workflows_hub=f"{workflows_url}/events/package"))
+    context = app_context(request, APP_PERMISSIONS, workflows_hub=f"{workflows_url}/events/package")
+    return render(request, "proposals/app.html", context)

@@ -14,5 +14,6 @@ urlpatterns = node_urls(
 )
 urlpatterns.append(path("", proposals_app, name="proposals-app"))
 
+handler400 = "distributed_core.api.errors.bad_request"
 handler404 = "distributed_core.api.errors.not_found"
 handler500 = "distributed_core.api.errors.server_error"

@@ -23,12 +23,22 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "img"
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory):
-    """The suite (overriding tests/conftest.py's), the proposals page's origin allowed on the workflows hub."""
-    running = Suite(tmp_path_factory.mktemp("apps"))
-    origins = [f"http://{host}:{node.port}" for node in running.nodes.values() for host in ("127.0.0.1", "localhost")]
-    for node in running.nodes.values():
-        node.env["CORS_ALLOWED_ORIGINS"] = ",".join(origins)
+    """The suite as `manage_all.py up` runs it (DEBUG on: open; any loopback page may follow the hubs)."""
+    running = Suite(tmp_path_factory.mktemp("apps")).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def closed_apps(tmp_path_factory):
+    """The suite as deployed (DEBUG=0), the proposals page's origin allowed on the workflows hub, with accounts."""
+    from ..people import add_accounts
+
+    running = Suite(tmp_path_factory.mktemp("closed-apps"), service_token="apps-secret", debug=False)
+    origins = [f"http://{host}:{running.proposals.port}" for host in ("127.0.0.1", "localhost")]
+    running.workflows.env["CORS_ALLOWED_ORIGINS"] = ",".join(origins)
     running.start()
+    add_accounts(running)
     yield running
     running.stop()
 

@@ -2,7 +2,8 @@
 
 Pending -> Approved | Rejected | Returned; Returned -> Pending (resubmit). Every action locks
 the stored package first, so of two racing actions on one package one wins and the other is
-refused with the state it found.
+refused with the state it found. The command's actor is recorded: as `submitted_by` when a
+package is submitted (or resubmitted), as `decided_by` with `decided_at` when it is decided.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from contracts.workflows import ACTIVE_STATES, PackageStates
 from distributed_core.commands import EntityCommand
@@ -26,8 +28,13 @@ ACTIVE_PACKAGE_EXISTS = "{entity_type} {entity_id} already has an active package
 class PackageCommand(EntityCommand[Package]):
     model = Package
     hub = "package"
-    # the entity and the result are chosen on submit; the state belongs to the state machine
-    policy = WritePolicy(fixed=("entity_id", "entity_type", "result"), system=("state",))
+    # the entity and the result are chosen on submit; the state belongs to the state machine; who
+    # submitted and decided it is the command's actor, whatever a client says
+    policy = WritePolicy(
+        fixed=("entity_id", "entity_type", "result"),
+        system=("state",),
+        ignored=("submitted_by", "decided_by", "decided_at"),
+    )
 
     # -- validation -------------------------------------------------------------------------
 
@@ -61,6 +68,7 @@ class PackageCommand(EntityCommand[Package]):
             for name in ("title", "value"):
                 if name in data:
                     setattr(package, name, data[name])
+            package.submitted_by, package.decided_by, package.decided_at = self.actor, None, None
             return self._transition(package, PackageStates.PENDING, "resubmitted")
 
     def approve(self, package_id: int) -> ApiMessage[Package]:
@@ -83,6 +91,14 @@ class PackageCommand(EntityCommand[Package]):
             message = self.remove(package_id)
         return ApiMessage(message.data, f"Package {package_id} withdrawn")
 
+    def persist(
+        self, entity: Package, *, adding: bool, target: str | None = None, message: str | None = None
+    ) -> ApiMessage[Package]:
+        """As every command writes, recording the actor as the submitter of a new package."""
+        if adding:
+            entity.submitted_by = self.actor
+        return super().persist(entity, adding=adding, target=target, message=message)
+
     # -- the state machine ------------------------------------------------------------------
 
     def _act(self, package_id: int, to: PackageStates, verb: str) -> ApiMessage[Package]:
@@ -92,6 +108,7 @@ class PackageCommand(EntityCommand[Package]):
                 raise ValidationFailed(
                     [f"Package {package_id} is {package.state}; only a Pending package can be {verb}"]
                 )
+            package.decided_by, package.decided_at = self.actor, timezone.now()
             return self._transition(package, to, verb)
 
     def _transition(self, package: Package, to: PackageStates, verb: str) -> ApiMessage[Package]:

@@ -12,6 +12,7 @@ class Package(PackageContract):
     wire_serializer = "workflows.serializers.PackageSerializer"  # its shape in answers and events
 
     class Meta(PackageContract.Meta):
+        permissions = [("decide_package", "Can approve, reject or return a package")]  # the approvers group's
         constraints = [
             models.UniqueConstraint(
                 fields=["entity_id", "entity_type"],

@@ -1,4 +1,10 @@
-"""Package routes (`/api/package/...`) and the workflows gateway (`/gateway/...`)."""
+"""Package routes (`/api/package/...`) and the workflows gateway (`/gateway/...`).
+
+Reading packages needs `workflows.view_package`, saving and removing them the add, change or
+delete permission, and the decisions `workflows.decide_package` (the approvers group's). The
+gateway's callers are nodes with a service credential; a package they submit records the user
+they act for.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.csrf import ensure_csrf_cookie
 from rest_framework.request import Request
 
 from contracts.workflows import WorkflowsGatewayRoutes as GATEWAY
@@ -24,10 +29,11 @@ ENTITY = "<int:entity_id>/<type:entity_type>"
 NOT_PENDING = "when the package is not Pending (it was decided, or returned, meanwhile)"
 ACTIVE_EXISTS = "when the entity already has an active package"
 SAVE_REFUSED = f"{ACTIVE_EXISTS}, or an update changes the state, the result or the entity"
+DECIDE = "workflows.decide_package"  # held by the approvers group (migration 0003)
 
 
 class PackageViewSet(EntityViewSet):
-    """Packages: reads, save, remove, and the approve/reject/return actions."""
+    """Packages: reads, save, remove, and the approve/reject/return decisions (approvers only)."""
 
     query_class = PackageQuery
     command_class = PackageCommand
@@ -37,35 +43,35 @@ class PackageViewSet(EntityViewSet):
         "create": ACTIVE_EXISTS,
     }
 
-    @route.get("getActive", returns=Returns.LIST)
+    @route.get("getActive", returns=Returns.LIST, permission="view")
     def get_active(self, request: Request) -> Any:
         return self.get_query().get_active()
 
-    @route.get("getCompleted", returns=Returns.LIST)
+    @route.get("getCompleted", returns=Returns.LIST, permission="view")
     def get_completed(self, request: Request) -> Any:
         return self.get_query().get_completed()
 
-    @route.get("getByType/<type:entity_type>", returns=Returns.LIST)
+    @route.get("getByType/<type:entity_type>", returns=Returns.LIST, permission="view")
     def get_by_type(self, request: Request, entity_type: str) -> Any:
         return self.get_query().get_by_type(entity_type)
 
-    @route.get(f"getByEntity/{ENTITY}", returns=Returns.LIST)
+    @route.get(f"getByEntity/{ENTITY}", returns=Returns.LIST, permission="view")
     def get_by_entity(self, request: Request, entity_id: int, entity_type: str) -> Any:
         return self.get_query().get_by_entity(entity_id, entity_type)
 
-    @route.get(f"getActivePackage/{ENTITY}", returns=Returns.ENTITY_OR_NONE)
+    @route.get(f"getActivePackage/{ENTITY}", returns=Returns.ENTITY_OR_NONE, permission="view")
     def get_active_package(self, request: Request, entity_id: int, entity_type: str) -> Any:
         return self.get_query().get_active_package(entity_id, entity_type)
 
-    @route.post("approve", reads=Reads.ID, returns=Returns.MESSAGE, refused_when=NOT_PENDING)
+    @route.post("approve", reads=Reads.ID, returns=Returns.MESSAGE, permission=DECIDE, refused_when=NOT_PENDING)
     def approve(self, request: Request, id: int) -> ApiMessage:
         return self.get_command().approve(id)
 
-    @route.post("reject", reads=Reads.ID, returns=Returns.MESSAGE, refused_when=NOT_PENDING)
+    @route.post("reject", reads=Reads.ID, returns=Returns.MESSAGE, permission=DECIDE, refused_when=NOT_PENDING)
     def reject(self, request: Request, id: int) -> ApiMessage:
         return self.get_command().reject(id)
 
-    @route.post("return", reads=Reads.ID, returns=Returns.MESSAGE, refused_when=NOT_PENDING)
+    @route.post("return", reads=Reads.ID, returns=Returns.MESSAGE, permission=DECIDE, refused_when=NOT_PENDING)
     def return_(self, request: Request, id: int) -> ApiMessage:
         return self.get_command().return_(id)
 
@@ -102,7 +108,6 @@ class WorkflowsGatewayViewSet(QueryCommandMixin, GatewayViewSet):
         return self.get_command().withdraw(id)
 
 
-@ensure_csrf_cookie
 def workflows_app(request: HttpRequest) -> HttpResponse:
-    """The Workflows app: active packages to decide on, completed ones below, live through the hub."""
-    return render(request, "workflows/app.html", app_context())
+    """The Workflows app: active packages to decide on (approvers only), completed ones below, live through the hub."""
+    return render(request, "workflows/app.html", app_context(request, {"decide": DECIDE}))

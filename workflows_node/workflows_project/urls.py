@@ -13,5 +13,6 @@ urlpatterns = node_urls(
 )
 urlpatterns.append(path("", workflows_app, name="workflows-app"))
 
+handler400 = "distributed_core.api.errors.bad_request"
 handler404 = "distributed_core.api.errors.not_found"
 handler500 = "distributed_core.api.errors.server_error"

@@ -8,9 +8,23 @@ export class ApiError extends Error {
   }
 }
 
+// The page carries its node's CSRF token (each node has its own cookie; session writes need it).
 function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
+  return document.querySelector('meta[name="csrf-token"]')?.content || "";
+}
+
+/** What the signed-in user may do in this app: {action: true|false}, rendered by the server. */
+export function permissions() {
+  const element = document.getElementById("app-permissions");
+  return element ? JSON.parse(element.textContent) : {};
+}
+
+/** "by alice · 3 Mar 2026, 14:05" from a username and an ISO date, either may be missing. */
+export function who(name, isoDate) {
+  const parts = [];
+  if (name) parts.push(`by ${name}`);
+  if (isoDate) parts.push(new Date(isoDate).toLocaleString());
+  return parts.join(" · ");
 }
 
 /** Call a JSON route; resolves with the parsed body, rejects with ApiError(message, status). */
@@ -166,9 +180,15 @@ export function followHub({ url, indicator, onChange }) {
       setIndicator(indicator, "live", "live");
       if (first) onChange("Connected", null);
       else await catchUp();
-    } catch {
-      setIndicator(indicator, "offline", "offline");
-      setTimeout(() => start(false), 2000);
+    } catch (error) {
+      // 401/403: this node does not know us (sign in there, with the same account) or may not let us follow
+      if (/Status code '40[13]'/.test(String(error))) {
+        setIndicator(indicator, "refused", "sign in to follow");
+        setTimeout(() => start(false), 10000);
+      } else {
+        setIndicator(indicator, "offline", "offline");
+        setTimeout(() => start(false), 2000);
+      }
     }
   }
 

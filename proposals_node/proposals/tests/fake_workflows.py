@@ -22,6 +22,7 @@ class FakeWorkflows(BaseAdapter):
         self.down = False
         self.refuse_withdraw = False
         self.calls: list[str] = []
+        self.headers: list[dict[str, str]] = []  # of each call, as sent
 
     def add(self, entity_id: int, state: str = "Pending") -> dict:
         package_id = len(self.packages) + 1
@@ -32,6 +33,7 @@ class FakeWorkflows(BaseAdapter):
     def send(self, request, **kwargs):
         path = request.path_url.split("/gateway", 1)[1]
         self.calls.append(f"{request.method} {path}")
+        self.headers.append(dict(request.headers))
         if self.down:
             raise requests.ConnectionError("connection refused (fake workflows is down)")
         body = json.loads(request.body) if request.body else None

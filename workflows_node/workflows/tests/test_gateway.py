@@ -36,7 +36,7 @@ def test_gateway_resubmits_a_returned_package(api, make_package):
 
 @pytest.fixture
 def protected(settings):
-    settings.DD_SERVICE_TOKENS = ["s3cret"]
+    settings.DD_SERVICE_TOKENS = ["proposals:s3cret"]
 
 
 def test_protected_gateway_refuses_a_missing_credential(api, protected):

@@ -1,10 +1,11 @@
 // The Proposals app: proposals as cards with their status and active package, live via both hubs.
-import { api, Drafts, followHub, h, notify, perform, refresher } from "/static/distributed_core/live.js";
+import { api, Drafts, followHub, h, notify, perform, permissions, refresher, who } from "/static/distributed_core/live.js";
 
 const list = document.getElementById("proposals");
 const createForm = document.getElementById("create-form");
 const workflowsHub = document.getElementById("app-script").dataset.workflowsHub;
 const drafts = new Drafts(document.body);
+const may = permissions(); // {add, change, remove, submit}: what this user may do here
 let editing = null; // id of the proposal whose edit form is open
 let view = []; // [{proposal, status, package, history, packageError}]
 
@@ -74,7 +75,10 @@ function packageSection(row) {
       { class: "package-section", dataset: { packageId: pkg.id } },
       h("p", {}, "Package: ", h("strong", {}, pkg.title || `#${pkg.id}`), " ", h("span", { class: "badge package-state", dataset: { state: pkg.state } }, pkg.state)),
       pkg.value ? h("p", { class: "meta" }, pkg.value) : null,
+      pkg.submittedBy ? h("p", { class: "who submitted-by" }, `Submitted ${who(pkg.submittedBy)}`) : null,
+      pkg.decidedAt ? h("p", { class: "who decided-by" }, `${pkg.state} ${who(pkg.decidedBy, pkg.decidedAt)}`) : null,
     );
+    if (!may.submit) return section;
     if (pkg.state === "Returned") {
       section.append(
         h(
@@ -123,6 +127,7 @@ function packageSection(row) {
   if (proposal.packageId) {
     return h("div", { class: "package-section" }, h("p", { class: "meta" }, `Package ${proposal.packageId} is no longer active`));
   }
+  if (!may.submit) return null;
   return h(
     "div",
     { class: "package-section" },
@@ -159,7 +164,13 @@ function historySection(row) {
       "ul",
       {},
       ...row.history.map((pkg) =>
-        h("li", { dataset: { packageId: pkg.id } }, `${pkg.title || `#${pkg.id}`} `, h("span", { class: "badge history-state", dataset: { state: pkg.state } }, pkg.state)),
+        h(
+          "li",
+          { dataset: { packageId: pkg.id } },
+          `${pkg.title || `#${pkg.id}`} `,
+          h("span", { class: "badge history-state", dataset: { state: pkg.state } }, pkg.state),
+          pkg.decidedAt ? h("span", { class: "who decided-by" }, ` ${who(pkg.decidedBy, pkg.decidedAt)}`) : null,
+        ),
       ),
     ),
   );
@@ -219,12 +230,12 @@ function card(row) {
     );
   }
   element.append(
-    packageSection(row),
+    packageSection(row) || "",
     historySection(row) || "",
     h(
       "div",
       { class: "actions" },
-      editing === id
+      editing === id || !may.change
         ? null
         : h(
             "button",
@@ -239,21 +250,23 @@ function card(row) {
             },
             "Edit",
           ),
-      h(
-        "button",
-        {
-          type: "button",
-          class: "danger",
-          onclick: async (event) => {
-            const button = event.currentTarget;
-            if (!window.confirm(`Remove proposal "${proposal.title || id}"?`)) return;
-            button.disabled = true;
-            const done = await perform(() => api("DELETE", "/api/proposal/remove", { id }), refresh);
-            if (!done) button.disabled = false;
-          },
-        },
-        "Remove",
-      ),
+      !may.remove
+        ? null
+        : h(
+            "button",
+            {
+              type: "button",
+              class: "danger",
+              onclick: async (event) => {
+                const button = event.currentTarget;
+                if (!window.confirm(`Remove proposal "${proposal.title || id}"?`)) return;
+                button.disabled = true;
+                const done = await perform(() => api("DELETE", "/api/proposal/remove", { id }), refresh);
+                if (!done) button.disabled = false;
+              },
+            },
+            "Remove",
+          ),
     ),
   );
   return element;
@@ -264,7 +277,7 @@ function render() {
   list.setAttribute("aria-busy", "false");
 }
 
-createForm.addEventListener("submit", (event) =>
+createForm?.addEventListener("submit", (event) =>
   submitForm(
     event,
     (values) => api("POST", "/api/proposal/save", values),

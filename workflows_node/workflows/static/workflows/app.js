@@ -1,5 +1,7 @@
-// The Workflows app: active packages with their decisions, completed packages below, live via the hub.
-import { api, followHub, h, perform, refresher } from "/static/distributed_core/live.js";
+// The Workflows app: active packages with their decisions (for approvers), completed packages below, live via the hub.
+import { api, followHub, h, perform, permissions, refresher, who } from "/static/distributed_core/live.js";
+
+const may = permissions(); // {decide}: whether this user may approve, reject or return
 
 const active = document.getElementById("active");
 const completed = document.getElementById("completed");
@@ -34,8 +36,10 @@ function card(pkg) {
     pkg.value ? h("p", { class: "value" }, pkg.value) : null,
     h("p", { class: "meta" }, `#${pkg.id} · `, h("span", { class: "badge package-state", dataset: { state: pkg.state } }, pkg.state)),
     h("p", { class: "meta entity" }, "Entity: ", h("strong", {}, `${pkg.entityType} ${pkg.entityId}`), pkg.result ? ` · on approval: ${pkg.result}` : ""),
+    pkg.submittedBy ? h("p", { class: "who submitted-by" }, `Submitted ${who(pkg.submittedBy)}`) : null,
+    pkg.decidedAt ? h("p", { class: "who decided-by" }, `${pkg.state} ${who(pkg.decidedBy, pkg.decidedAt)}`) : null,
   );
-  if (pkg.state === "Pending") {
+  if (pkg.state === "Pending" && may.decide) {
     element.append(
       h(
         "div",

@@ -82,7 +82,7 @@ async def test_unknown_hub_is_refused():
 
 
 async def test_a_listener_with_a_wrong_credential_is_refused(settings):
-    settings.DD_SERVICE_TOKENS = ["secret"]
+    settings.DD_SERVICE_TOKENS = ["proposals:secret"]
     wrong = WebsocketClient(application, "/events/package?access_token=nope")
     assert not await wrong.connect()
     right = WebsocketClient(application, "/events/package?access_token=secret")
