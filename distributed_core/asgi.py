@@ -65,9 +65,11 @@ def node_application() -> NodeApplication:
     from django.urls import re_path
 
     from .conf import dd_settings
+    from .events.capacity import HubConnectionCap
     from .events.hub import EventHubConsumer
 
     if not dd_settings.service_tokens:
         logger.warning("Node %s: gateway and hubs are open (no SERVICE_TOKENS configured).", dd_settings.node_name)
-    websocket = AuthMiddlewareStack(URLRouter([re_path(r"^events/(?P<hub>[\w-]+)/?$", EventHubConsumer.as_asgi())]))
+    hubs = URLRouter([re_path(r"^events/(?P<hub>[\w-]+)/?$", EventHubConsumer.as_asgi())])
+    websocket = HubConnectionCap(AuthMiddlewareStack(hubs))
     return NodeApplication(ProtocolTypeRouter({"http": http, "websocket": websocket}))
