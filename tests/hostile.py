@@ -8,9 +8,11 @@ said, a kind that drops the connection itself aborts the TCP stream without a cl
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import os
+import socket
 from pathlib import Path
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -52,6 +54,24 @@ REFUSED: dict[str, tuple[bool, str | bytes]] = {
 DROPPED = ("silent-drop", "handshaken-drop", "ping-storm-drop", "replay-drop")
 
 KINDS = (*REFUSED, *DROPPED)
+
+
+def upgrade_status(port: int, path: bytes, extra_headers: bytes = b"") -> int:
+    """The HTTP status a WebSocket upgrade request with these raw bytes gets (101 when accepted)."""
+    key = base64.b64encode(os.urandom(16))
+    request = (
+        b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Key: " + key + b"\r\nSec-WebSocket-Version: 13\r\n" + extra_headers + b"\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=STEP_TIMEOUT) as sock:
+        sock.sendall(request)
+        answer = b""
+        while b"\r\n" not in answer:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    return int(answer.split(b" ", 2)[1])
 
 
 async def records_until_closed(ws: ClientConnection, timeout: float = STEP_TIMEOUT) -> list[dict]:

@@ -28,6 +28,7 @@ from .hostile import (
     rss_kib,
     run_hostile,
     run_many,
+    upgrade_status,
 )
 from .nodes import NodeProcess, Suite, wait_until
 from .test_cross_node_http import create_proposal
@@ -86,6 +87,15 @@ def test_a_malformed_record_gets_a_close_message_with_the_reason(hub_url, kind):
     else:  # in the handshake: a handshake error
         assert set(close) == {"error"} and close["error"]
     assert {"type": 3, "invocationId": "probe"} in bystander_got  # the bystander carries on
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [(b"Origin: http://\xff", 403), (b"Authorization: Bearer \xff", 101), (b"Cookie: sessionid=\xff", 101)],
+    ids=["origin", "authorization", "cookie"],
+)
+def test_header_bytes_that_are_no_utf8_are_never_a_500(node, header, status):
+    assert upgrade_status(node.port, b"/events/proposal", header + b"\r\n") == status
 
 
 def test_the_deep_record_is_refused_as_too_deep(hub_url):

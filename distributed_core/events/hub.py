@@ -56,8 +56,10 @@ class EventHubConsumer(HubMethods, AsyncWebsocketConsumer):
     async def connect(self) -> None:
         """Accept a caller allowed on a hub this node serves; refuse others before accept (HTTP 403)."""
         self.hub = self.scope["url_route"]["kwargs"]["hub"].lower()
-        headers = {key.decode().lower(): value.decode() for key, value in self.scope.get("headers", [])}
-        query = {key: values[-1] for key, values in parse_qs(self.scope.get("query_string", b"").decode()).items()}
+        # latin-1, as HTTP defines header bytes: any byte decodes (UTF-8 would fail on \xff with a 500)
+        raw_headers, raw_query = self.scope.get("headers", []), self.scope.get("query_string", b"")
+        headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in raw_headers}
+        query = {key: values[-1] for key, values in parse_qs(raw_query.decode("latin-1")).items()}
         supplied = credential_from(headers, query)
         origin = origin_problem(headers.get("origin", ""), headers.get("host", ""))
         if self.hub not in dd_settings.hubs or origin or hub_access_problem(supplied, self.scope.get("user")):
