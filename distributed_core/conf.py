@@ -59,6 +59,11 @@ def _setting(name: str) -> Any:
     return getattr(django_settings, name, DEFAULTS[name])
 
 
+def _rate(name: str) -> tuple[float, float]:
+    rate, burst = _setting(name)  # (per second, burst)
+    return float(rate), float(burst)
+
+
 class DistributedSettings:
     """The `DD_*` settings as typed properties, read from Django's settings (else DEFAULTS) on every access."""
 
@@ -121,14 +126,12 @@ class DistributedSettings:
     @property
     def hub_invocation_rate(self) -> tuple[float, float]:
         """`DD_HUB_INVOCATION_RATE`: (per second, burst) of the invocations one hub connection may make."""
-        rate, burst = _setting("DD_HUB_INVOCATION_RATE")
-        return float(rate), float(burst)
+        return _rate("DD_HUB_INVOCATION_RATE")
 
     @property
     def hub_ping_broadcast_rate(self) -> tuple[float, float]:
         """`DD_HUB_PING_BROADCAST_RATE`: (per second, burst) of one hub's Ping broadcasts in one process."""
-        rate, burst = _setting("DD_HUB_PING_BROADCAST_RATE")
-        return float(rate), float(burst)
+        return _rate("DD_HUB_PING_BROADCAST_RATE")
 
     @property
     def listeners(self) -> list[dict[str, Any]]:
