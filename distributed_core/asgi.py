@@ -61,6 +61,7 @@ def node_application() -> NodeApplication:
     http = get_asgi_application()  # sets Django up before anything imports models
 
     from channels.auth import AuthMiddlewareStack
+    from channels.layers import get_channel_layer
     from channels.routing import ProtocolTypeRouter, URLRouter
     from django.urls import re_path
 
@@ -70,6 +71,7 @@ def node_application() -> NodeApplication:
 
     if not dd_settings.service_tokens:
         logger.warning("Node %s: gateway and hubs are open (no SERVICE_TOKENS configured).", dd_settings.node_name)
+    get_channel_layer()  # built at start-up, not by the first hub connection: its imports (redis) are MBs
     hubs = URLRouter([re_path(r"^events/(?P<hub>[\w-]+)/?$", EventHubConsumer.as_asgi())])
     websocket = HubConnectionCap(AuthMiddlewareStack(hubs))
     return NodeApplication(ProtocolTypeRouter({"http": http, "websocket": websocket}))
