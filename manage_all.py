@@ -126,6 +126,9 @@ def port_in_use(host: str, port: int) -> bool:
 def server_command(name: str, host: str, port: int, workers: int) -> list[str]:
     command = [sys.executable, "-m", "uvicorn", f"{name}_project.asgi:application", "--host", host, "--port", str(port)]
     command += ["--no-access-log", "--lifespan", "on"]
+    # SignalR records are small: compressing them costs every hub connection ~300 KB of zlib state and
+    # every broadcast a deflate per connection (ASP.NET Core leaves WebSocket compression off too)
+    command += ["--ws-per-message-deflate", "false"]
     if workers > 1:
         command += ["--workers", str(workers)]
     return command

@@ -61,15 +61,19 @@ def node_application() -> NodeApplication:
     http = get_asgi_application()  # sets Django up before anything imports models
 
     from channels.auth import AuthMiddlewareStack
+    from channels.layers import get_channel_layer
     from channels.routing import ProtocolTypeRouter, URLRouter
     from django.urls import re_path
 
     from .checks import open_node_warnings
     from .events.admission import HubAdmission
+    from .events.capacity import HubConnectionCap
     from .events.hub import EventHubConsumer
 
     for warning in open_node_warnings():
         logger.warning(warning)
+    get_channel_layer()  # built at start-up, not by the first hub connection: its imports (redis) are MBs
     hub = HubAdmission(EventHubConsumer.as_asgi())  # Host, Origin and caller checked before the consumer
-    websocket = AuthMiddlewareStack(URLRouter([re_path(r"^events/(?P<hub>[\w-]+)/?$", hub)]))
+    # the cap is outermost: a connection beyond it is refused before anything else is spent on it
+    websocket = HubConnectionCap(AuthMiddlewareStack(URLRouter([re_path(r"^events/(?P<hub>[\w-]+)/?$", hub)])))
     return NodeApplication(ProtocolTypeRouter({"http": http, "websocket": websocket}))

@@ -41,6 +41,16 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "DD_HUB_KEEPALIVE_INTERVAL": 15.0,
         # the longest record a client may send to a hub, in characters
         "DD_HUB_MAX_MESSAGE_SIZE": 64 * 1024,
+        # seconds a hub waits for a new connection's handshake before it closes it (SignalR's default)
+        "DD_HUB_HANDSHAKE_TIMEOUT": 15.0,
+        # hub connections one node process holds at once; beyond it a new one is refused (HTTP 503)
+        "DD_HUB_MAX_CONNECTIONS": 5000,
+        # records a hub connection may fall behind by; beyond it, it is closed (and may reconnect)
+        "DD_HUB_MAX_PENDING": 1000,
+        # invocations one hub connection may make: (per second, burst); beyond it, a completion error
+        "DD_HUB_INVOCATION_RATE": (10.0, 20),
+        # Ping broadcasts of one hub in one process: (per second, burst); beyond it, Ping answers its caller only
+        "DD_HUB_PING_BROADCAST_RATE": (2.0, 5),
         # the remote hubs this node follows, each with its saga:
         # [{"source": "<remote node>", "hub": "<its hub>", "saga": "<app>.sagas.<Saga>"}]
         "DD_LISTENERS": (),
@@ -53,6 +63,11 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
 
 def _setting(name: str) -> Any:
     return getattr(django_settings, name, DEFAULTS[name])
+
+
+def _rate(name: str) -> tuple[float, float]:
+    rate, burst = _setting(name)  # (per second, burst)
+    return float(rate), float(burst)
 
 
 class DistributedSettings:
@@ -109,6 +124,31 @@ class DistributedSettings:
     def hub_max_message_size(self) -> int:
         """`DD_HUB_MAX_MESSAGE_SIZE`: the longest frame a hub accepts, in characters."""
         return int(_setting("DD_HUB_MAX_MESSAGE_SIZE"))
+
+    @property
+    def hub_handshake_timeout(self) -> float:
+        """`DD_HUB_HANDSHAKE_TIMEOUT`: seconds a hub waits for a connection's handshake."""
+        return float(_setting("DD_HUB_HANDSHAKE_TIMEOUT"))
+
+    @property
+    def hub_max_connections(self) -> int:
+        """`DD_HUB_MAX_CONNECTIONS`: hub connections one node process holds at once."""
+        return int(_setting("DD_HUB_MAX_CONNECTIONS"))
+
+    @property
+    def hub_max_pending(self) -> int:
+        """`DD_HUB_MAX_PENDING`: records a hub connection may fall behind by before it is closed."""
+        return int(_setting("DD_HUB_MAX_PENDING"))
+
+    @property
+    def hub_invocation_rate(self) -> tuple[float, float]:
+        """`DD_HUB_INVOCATION_RATE`: (per second, burst) of the invocations one hub connection may make."""
+        return _rate("DD_HUB_INVOCATION_RATE")
+
+    @property
+    def hub_ping_broadcast_rate(self) -> tuple[float, float]:
+        """`DD_HUB_PING_BROADCAST_RATE`: (per second, burst) of one hub's Ping broadcasts in one process."""
+        return _rate("DD_HUB_PING_BROADCAST_RATE")
 
     @property
     def listeners(self) -> list[dict[str, Any]]:

@@ -144,6 +144,7 @@ class NodeProcess:
         command = [sys.executable, "-m", "uvicorn", f"{self.name}_project.asgi:application"]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--lifespan", "on"]
         command += [] if self.access_log else ["--no-access-log"]
+        command += ["--ws-per-message-deflate", "false"]  # as manage_all.py serves a node: see server_command
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         wait_until(self.is_up, timeout=START_TIMEOUT, message=f"{self.name} node answering on {self.url}")

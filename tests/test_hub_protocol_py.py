@@ -109,7 +109,9 @@ def test_ping_completes_and_broadcasts(hub_url):
     asyncio.run(scenario())
 
 
-@pytest.mark.parametrize("since", ["0", -1, None, True], ids=["string", "negative", "null", "bool"])
+@pytest.mark.parametrize(
+    "since", ["0", -1, None, True, 1.5, 2**63], ids=["string", "negative", "null", "bool", "float", "beyond-bigint"]
+)
 def test_replay_with_a_bad_since_completes_with_an_error(hub_url, since):
     async def scenario() -> None:
         async with Session(hub_url) as session:

@@ -1,53 +1,54 @@
 """EventHubConsumer: an event hub at `/events/<hub>` speaking the SignalR JSON hub protocol v1.
 
-After the handshake the connection joins the hub's channel-layer group and receives every
-event published after commit (`hub_event`). Clients may invoke:
-    Ping()          -> broadcasts `Ping` to every connection of the hub
-    Replay(since)   -> sends this connection every logged event after `since`, then completes
-                       with the last seq sent
-Every keep-alive interval it also sends `Sync {seq}`, the hub's last seq, so a client that
-missed a publish catches up by Replay. Anything the protocol does not allow is answered with a
-completion error (bad invocation) or a close message that says why (bad record); other
-connections never notice.
+After the handshake the connection joins the process's fan-out of its hub (fanout.py) and gets
+every event published after commit, and the keep-alive pings. Clients may invoke `Ping()`,
+`Replay(since)` and `Sync()` (methods.py). A connection that breaks the protocol is told why
+(a handshake error, or a close message) and closed; so is one silent past the handshake timeout.
+However a connection ends, `release()` lets go of all it held: its place in the fan-out, its
+outbox, its tasks. Other connections never notice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
+import logging
+from collections.abc import Coroutine
 from typing import Any
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from ..conf import dd_settings
-from .log import events_after, group_name, last_seq
-from .protocol import (
-    MessageType,
-    ProtocolError,
-    check_handshake,
-    close,
-    completion,
-    decode,
-    encode,
-    invocation,
-)
+from .capacity import SERVER_SEND
+from .fanout import HubFanout, Outbox, fanout_for
+from .methods import HubMethodError, HubMethods
+from .protocol import MessageType, ProtocolError, check_handshake, check_record, close, decode, encode
+from .rates import invocation_bucket
 
 __all__ = ["EventHubConsumer", "HubMethodError"]
 
-REPLAY_BATCH = 500
+logger = logging.getLogger("distributed_core.events")
+
+GOODBYE_TIMEOUT = 2.0  # seconds to say why before closing: a client that reads nothing cannot hold us longer
 
 
-class HubMethodError(Exception):
-    """A hub method refused its arguments; the caller gets a completion with this error."""
+class EventHubConsumer(HubMethods, AsyncWebsocketConsumer):
+    """An event hub at `/events/<hub>`: SignalR JSON protocol v1, the hub's events, Ping, Replay and Sync."""
 
+    channel_layer_alias = None  # no channel per connection: the process's HubFanout receives for all of them
+    handshaken = closing = False
+    outbox: Outbox | None = None
+    fanout: HubFanout | None = None
 
-class EventHubConsumer(AsyncWebsocketConsumer):
-    """An event hub at `/events/<hub>`: SignalR JSON protocol v1, the hub's events, Ping and Replay."""
-
-    handshaken = False
-    keepalive_task: asyncio.Task | None = None
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Run the connection; however it ends (close, drop, error, cancellation), release what it holds."""
+        self.tasks: set[asyncio.Task] = set()
+        self.invocations = invocation_bucket()
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.release()
 
     async def connect(self) -> None:
         """Accept a caller on a hub this node serves (HubAdmission has checked who it is); refuse others (HTTP 403)."""
@@ -57,134 +58,111 @@ class EventHubConsumer(AsyncWebsocketConsumer):
             return
         await self.accept()
 
-    async def disconnect(self, code: int) -> None:
-        """Stop the keep-alive and leave the hub's group."""
-        if self.keepalive_task is not None:
-            self.keepalive_task.cancel()
-        if self.handshaken:
-            await self.channel_layer.group_discard(group_name(self.hub), self.channel_name)
+    async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
+        """Accept the WebSocket, and give the client `DD_HUB_HANDSHAKE_TIMEOUT` seconds for its handshake."""
+        await super().accept(subprotocol, headers)
+        self.deadline = self.spawn(self.handshake_deadline(dd_settings.hub_handshake_timeout))
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its per-message hop through the sync thread (`close_old_connections()`):
+        only `database_sync_to_async` touches the database here, and it closes old connections itself.
+        """
+        await getattr(self, get_handler_name(message))(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        """One frame: the handshake first, then each record; a bad frame closes with the reason."""
-        if text_data is None:
-            await self.fail("Binary frames are not supported: this hub speaks the JSON protocol")
-            return
-        if len(text_data) > dd_settings.hub_max_message_size:
-            await self.fail(f"Message too large: the limit is {dd_settings.hub_max_message_size} characters")
-            return
+        """One frame: the handshake first, then each record; a frame the protocol refuses closes with the reason."""
         try:
-            records = decode(text_data)
-            for record in records:
-                if not self.handshaken:
-                    await self.handshake(record)
-                else:
-                    await self.dispatch_record(record)
+            if text_data is None:
+                raise ProtocolError("Binary frames are not supported: this hub speaks the JSON protocol")
+            if len(text_data) > dd_settings.hub_max_message_size:
+                raise ProtocolError(f"Message too large: the limit is {dd_settings.hub_max_message_size} characters")
+            for record in decode(text_data):
+                if self.closing:
+                    return
+                await (self.dispatch_record(record) if self.handshaken else self.handshake(record))
         except ProtocolError as error:
-            await self.fail(str(error), handshake=not self.handshaken)
+            await self.fail(str(error))
+        except OSError:  # the client went away while we answered (uvicorn's ClientDisconnected)
+            self.release()
+        except Exception:
+            logger.exception("Hub %s: a frame failed", getattr(self, "hub", "?"))
+            await self.fail("An unexpected error occurred on the server")
 
     async def handshake(self, record: dict[str, Any]) -> None:
-        """Check the handshake, join the hub's group, answer `{}` and start the keep-alive pings."""
+        """Check the handshake, join the fan-out, answer `{}`, then start the outbox."""
         check_handshake(record)
-        await self.channel_layer.group_add(group_name(self.hub), self.channel_name)
+        self.deadline.cancel()
+        send = self.scope.get(SERVER_SEND, self.base_send)  # capacity.py: the server's own, where there is one
+        self.outbox = Outbox(lambda text: send({"type": "websocket.send", "text": text}), self.drop)
+        self.fanout = fanout_for(self.hub)
+        await self.fanout.join(self)
         self.handshaken = True
         await self.send(text_data=encode({}))
-        self.keepalive_task = asyncio.create_task(self.keepalive())
+        self.outbox.start()
 
     async def dispatch_record(self, record: dict[str, Any]) -> None:
         """One record after the handshake: invoke, refuse streams, ignore keep-alives, close on Close."""
-        kind = record.get("type")
+        kind = check_record(record)
         if kind == MessageType.INVOCATION:
             await self.invoke(record)
         elif kind == MessageType.STREAM_INVOCATION:
-            await self.send_completion(record.get("invocationId"), error="Streaming is not supported by this hub")
-        elif kind in (MessageType.PING, MessageType.CANCEL_INVOCATION, MessageType.STREAM_ITEM, MessageType.COMPLETION):
-            return  # keep-alives; nothing of ours streams or waits for a client result
+            await self.send_completion(record["invocationId"], error="Streaming is not supported by this hub")
         elif kind == MessageType.CLOSE:
+            self.release()
             await self.close()
-        else:
-            raise ProtocolError(f"Unknown message type: {kind!r}")
+        # PING is a keep-alive; nothing of ours streams or waits for a client result (STREAM_ITEM,
+        # COMPLETION, CANCEL_INVOCATION)
 
-    async def invoke(self, record: dict[str, Any]) -> None:
-        """Run the named hub method (any case) and answer with its completion or its error."""
-        target, arguments = record.get("target"), record.get("arguments", [])
-        invocation_id = record.get("invocationId")
-        methods = {"ping": self.hub_ping, "replay": self.hub_replay}
-        method = methods.get(str(target).lower())
-        if method is None:
-            await self.send_completion(invocation_id, error=f"Unknown hub method '{target}'")
-            return
-        if not isinstance(arguments, list):
-            await self.send_completion(invocation_id, error="Invocation arguments must be a list")
-            return
-        try:
-            inspect.signature(method).bind(*arguments)
-        except TypeError:
-            await self.send_completion(invocation_id, error=f"{target}: wrong number of arguments")
-            return
-        try:
-            result = await method(*arguments)
-        except HubMethodError as error:
-            await self.send_completion(invocation_id, error=f"{target}: {error}")
-            return
-        await self.send_completion(invocation_id, result=result)
+    # -- the fan-out's side (fanout.Subscriber) -----------------------------------------------
 
-    # -- hub methods ------------------------------------------------------------------------
+    def post(self, record: str) -> None:
+        """Queue a record for this connection (events, keep-alives, a Ping)."""
+        if self.outbox is not None and not self.closing:
+            self.outbox.post(record)
 
-    async def hub_ping(self, *arguments: Any) -> None:
-        """`Ping()`: broadcast `Ping` to every connection of the hub."""
-        record = encode(invocation("Ping", [{"message": "Ping"}]))
-        await self.channel_layer.group_send(group_name(self.hub), {"type": "hub.event", "record": record})
+    def drop(self, reason: str) -> None:
+        """Close from outside the receive loop (a full outbox, a lost feed) allowing a reconnect: release now, say
+        why in a task."""
+        if not self.closing:
+            self.release()
+            self.spawn(self.goodbye(close(reason, allow_reconnect=True)))
 
-    async def hub_replay(self, since: Any = None) -> int:
-        """`Replay(since)`: send this connection every logged event after `since`; answer the last seq sent."""
-        if isinstance(since, bool) or not isinstance(since, int) or since < 0:
-            raise HubMethodError(f"expects the last seq you applied, a number >= 0, not {since!r}")
-        while True:
-            batch = await database_sync_to_async(events_after)(self.hub, since, REPLAY_BATCH)
-            for event in batch:
-                await self.send(text_data=encode(invocation(event.target, [event.as_argument()])))
-                since = event.seq
-            if len(batch) < REPLAY_BATCH:
-                return since
+    # -- ending -------------------------------------------------------------------------------
 
-    # -- channel layer and helpers ----------------------------------------------------------
+    async def handshake_deadline(self, timeout: float) -> None:
+        """Close a connection that has not sent its handshake within `timeout` seconds."""
+        await asyncio.sleep(timeout)
+        await self.fail(f"Handshake not received within {timeout:g} s")
 
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        """Deliver `hub.event` directly; everything else goes through Channels' dispatch.
+    async def fail(self, error: str) -> None:
+        """Say why (a handshake error before the handshake, a close message after), then close this connection."""
+        if not self.closing:
+            self.release()
+            await self.goodbye(close(error) if self.handshaken else {"error": error})
 
-        Channels runs `close_old_connections()` through the one shared sync thread before every
-        handler. `hub_event` only forwards an already-encoded record and never touches the
-        database, so that hop is pure cost on the fan-out path: one thread round trip per
-        connection per event, serialized with the node's HTTP views and listeners.
-        """
-        if message.get("type") == "hub.event":
-            await self.hub_event(message)
-        else:
-            await super().dispatch(message)
+    async def goodbye(self, message: dict[str, Any]) -> None:
+        """Send `message` and close, within GOODBYE_TIMEOUT (the client may be gone or not reading)."""
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(GOODBYE_TIMEOUT):
+                await self.send(text_data=encode(message))
+                await self.close()
 
-    async def hub_event(self, message: dict[str, Any]) -> None:
-        """An event published to the hub's group (type `hub.event`)."""
-        await self.send(text_data=message["record"])
+    def release(self) -> None:
+        """Let go of all this connection holds: its place in the fan-out, its outbox, its tasks (idempotent)."""
+        self.closing = True
+        if self.fanout is not None:
+            self.fanout.leave(self)
+            self.fanout = None
+        if self.outbox is not None:
+            self.outbox.close()
+        current = asyncio.current_task()
+        for task in self.tasks:
+            if task is not current:
+                task.cancel()
 
-    async def keepalive(self) -> None:
-        """Every `DD_HUB_KEEPALIVE_INTERVAL` seconds: a protocol Ping, then `Sync` with the hub's last seq.
-
-        Sync lets a client that is behind (an event whose publish was lost when a process died
-        between commit and publish) notice it without waiting for the next event.
-        """
-        with contextlib.suppress(asyncio.CancelledError):
-            while True:
-                await asyncio.sleep(dd_settings.hub_keepalive_interval)
-                await self.send(text_data=encode({"type": MessageType.PING}))
-                seq = await database_sync_to_async(last_seq)(self.hub)
-                await self.send(text_data=encode(invocation("Sync", [{"seq": seq, "message": "Sync"}])))
-
-    async def send_completion(self, invocation_id: str | None, result: Any = None, error: str | None = None) -> None:
-        """Answer a blocking invocation; a non-blocking one (no id) expects no answer."""
-        if invocation_id is not None:  # a non-blocking invocation expects no answer
-            await self.send(text_data=encode(completion(invocation_id, result, error)))
-
-    async def fail(self, error: str, handshake: bool = False) -> None:
-        """Say why, then close this connection only."""
-        await self.send(text_data=encode({"error": error} if handshake else close(error)))
-        await self.close()
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task:
+        """Run `coroutine` as a task of this connection, cancelled when it is released."""
+        task = asyncio.create_task(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task

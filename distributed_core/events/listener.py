@@ -136,6 +136,7 @@ class EventListener:
         async def on_open() -> None:
             opened.set()
             await database_sync_to_async(save_state)(self.source, True)
+            await client.send("Sync", [])  # ask the hub for Sync {seq} at every keep-alive (lost publishes)
             await self.request_replay()
 
         async def on_close() -> None:

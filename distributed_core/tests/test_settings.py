@@ -25,6 +25,8 @@ READ |= {"DD_DATA_DIR", "REDIS_URL", "CHANNEL_LAYER_PREFIX", "GATEWAY_ID", "SERV
 READ |= {"HUB_KEEPALIVE_INTERVAL", "STATIC_ROOT", "LOG_LEVEL", "ALLOW_ANONYMOUS", "AUTH_TOKEN_LIFETIME"}
 READ |= {"SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"}
 READ |= {"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "TRUST_X_FORWARDED_PROTO"}
+READ |= {"HUB_HANDSHAKE_TIMEOUT", "HUB_MAX_CONNECTIONS", "HUB_MAX_PENDING", "HUB_INVOCATION_RATE"}
+READ |= {"HUB_PING_BROADCAST_RATE"}
 
 
 @pytest.fixture
@@ -126,6 +128,11 @@ def test_the_loopback_origins_are_this_machines_pages_only(origin, loopback):
         ("SERVICE_TOKENS", "a:one,b:two", "DD_SERVICE_TOKENS", ["a:one", "b:two"]),
         ("RUN_LISTENERS", "0", "DD_RUN_LISTENERS", False),
         ("HUB_KEEPALIVE_INTERVAL", "2.5", "DD_HUB_KEEPALIVE_INTERVAL", 2.5),
+        ("HUB_HANDSHAKE_TIMEOUT", "1.5", "DD_HUB_HANDSHAKE_TIMEOUT", 1.5),
+        ("HUB_MAX_CONNECTIONS", "200", "DD_HUB_MAX_CONNECTIONS", 200),
+        ("HUB_MAX_PENDING", "50", "DD_HUB_MAX_PENDING", 50),
+        ("HUB_INVOCATION_RATE", "5,8", "DD_HUB_INVOCATION_RATE", (5.0, 8.0)),
+        ("HUB_PING_BROADCAST_RATE", "0.5,1", "DD_HUB_PING_BROADCAST_RATE", (0.5, 1.0)),
         ("STATIC_ROOT", "/srv/static", "STATIC_ROOT", "/srv/static"),
         ("AUTH_TOKEN_LIFETIME", "3600", "DD_AUTH_TOKEN_LIFETIME", 3600),
         ("SECURE_SSL_REDIRECT", "1", "SECURE_SSL_REDIRECT", True),
@@ -233,6 +240,11 @@ def test_dd_settings_defaults_without_the_base_settings():
     assert dd_settings.hubs == []
     assert dd_settings.hub_keepalive_interval == 15.0
     assert dd_settings.hub_max_message_size == 65536
+    assert dd_settings.hub_handshake_timeout == 15.0
+    assert dd_settings.hub_max_connections == 5000
+    assert dd_settings.hub_max_pending == 1000
+    assert dd_settings.hub_invocation_rate == (10.0, 20.0)
+    assert dd_settings.hub_ping_broadcast_rate == (2.0, 5.0)
     assert dd_settings.listeners == []
     assert dd_settings.run_listeners_in_process is True
     with pytest.raises(LookupError, match="No gateway named 'workflows' in DD_GATEWAYS"):

@@ -11,6 +11,8 @@
 const signalR = require("@microsoft/signalr");
 
 const TARGETS = ["OnAdd", "OnUpdate", "OnRemove", "OnStateChanged", "Sync", "Ping"];
+// What the original's Angular clients handle: they log a warning for any other target they receive
+const ORIGINAL_TARGETS = ["OnAdd", "OnUpdate", "OnRemove", "OnStateChanged", "Ping"];
 const DEADLINE_MS = 20000;
 const SERVER_TIMEOUT_MS = 3000; // keepalive: the client closes when the server says nothing for this long
 const IDLE_MS = 6000; // keepalive: how long the client stays silent
@@ -33,7 +35,7 @@ class CountingHttpClient extends signalR.DefaultHttpClient {
 }
 
 class Client {
-  constructor(url, { skipNegotiation = false, serverTimeout = null } = {}) {
+  constructor(url, { skipNegotiation = false, serverTimeout = null, targets = TARGETS } = {}) {
     this.httpClient = new CountingHttpClient();
     const options = { httpClient: this.httpClient };
     if (skipNegotiation) {
@@ -43,8 +45,8 @@ class Client {
     let builder = new signalR.HubConnectionBuilder().withUrl(url, options).configureLogging(signalR.LogLevel.Warning);
     if (serverTimeout) builder = builder.withServerTimeout(serverTimeout);
     this.connection = builder.build();
-    this.waiters = new Map(TARGETS.map((target) => [target, []]));
-    for (const target of TARGETS) {
+    this.waiters = new Map(targets.map((target) => [target, []]));
+    for (const target of targets) {
       this.connection.on(target, (arg) => {
         emit(target, { arg });
         for (const resolve of this.waiters.get(target).splice(0)) resolve(arg);
@@ -99,6 +101,24 @@ const scenarios = {
   replay: {
     options: {},
     run: (client) => client.invoke("Replay", 0),
+  },
+  // Ask for Sync: the completion carries the hub's last seq, then Sync comes with every keep-alive.
+  sync: {
+    options: {},
+    run: async (client) => {
+      await client.invoke("Sync");
+      await client.next("Sync");
+      await client.next("Sync");
+    },
+  },
+  // Handle only the original clients' targets and stay connected for several keep-alive intervals:
+  // the client logs (to stderr) a warning for any other target the hub sends.
+  "original-targets": {
+    options: { targets: ORIGINAL_TARGETS, serverTimeout: SERVER_TIMEOUT_MS },
+    run: async () => {
+      emit("idle", { idle_ms: IDLE_MS });
+      await idle(IDLE_MS);
+    },
   },
   // Stay silent for longer than the server timeout: only the server's pings keep the connection.
   keepalive: {

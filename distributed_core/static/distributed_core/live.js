@@ -148,18 +148,22 @@ export function followHub({ url, indicator, onChange }) {
     });
   }
   connection.on("Ping", () => {});
-  // Sync carries the hub's last seq: behind it means an event was missed, so replay; the first
-  // one only sets the baseline (the page has just loaded fresh data).
+  // After Sync() the hub sends Sync {seq} with every keep-alive: behind it means an event was
+  // missed (its publish lost), so replay. Sync's own answer is the baseline of a fresh page.
   connection.on("Sync", (event) => {
     const seq = event && typeof event.seq === "number" ? event.seq : null;
-    if (seq === null || replaying) return;
-    if (!synced) {
-      synced = true;
-      if (seq > lastSeq) lastSeq = seq;
-    } else if (seq > lastSeq) {
-      catchUp();
-    }
+    if (seq !== null && synced && !replaying && seq > lastSeq) catchUp();
   });
+
+  async function askForSync(baseline) {
+    try {
+      const seq = await connection.invoke("Sync");
+      if (baseline && typeof seq === "number" && seq > lastSeq) lastSeq = seq;
+      synced = true;
+    } catch (error) {
+      console.warn("Sync failed", error);
+    }
+  }
 
   async function catchUp() {
     replaying = true;
@@ -180,6 +184,7 @@ export function followHub({ url, indicator, onChange }) {
       setIndicator(indicator, "live", "live");
       if (first) onChange("Connected", null);
       else await catchUp();
+      await askForSync(first);
     } catch (error) {
       // 401/403: this node does not know us (sign in there, with the same account) or may not let us follow
       if (/Status code '40[13]'/.test(String(error))) {
@@ -193,9 +198,10 @@ export function followHub({ url, indicator, onChange }) {
   }
 
   connection.onreconnecting(() => setIndicator(indicator, "reconnecting", "reconnecting…"));
-  connection.onreconnected(() => {
+  connection.onreconnected(async () => {
     setIndicator(indicator, "live", "live");
-    catchUp();
+    await catchUp();
+    await askForSync(false); // a new connection: the hub has to be asked again
   });
   connection.onclose(() => {
     setIndicator(indicator, "offline", "offline");

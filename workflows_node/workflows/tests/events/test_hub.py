@@ -98,13 +98,30 @@ async def test_a_wrong_number_of_arguments_completes_with_an_error():
     await client.disconnect()
 
 
-async def test_keepalive_sends_a_ping_then_sync_with_the_last_seq(settings):
+def records(frame: str) -> list[dict]:
+    return [json.loads(raw) for raw in frame.split(RS) if raw]
+
+
+async def test_keepalive_sends_only_a_ping_to_a_connection_that_did_not_ask_for_sync(settings):
     settings.DD_HUB_KEEPALIVE_INTERVAL = 0.05
     await save_package()
     client = await connected()
-    assert json.loads((await client.receive_text()).rstrip(RS)) == {"type": 6}
-    sync = json.loads((await client.receive_text()).rstrip(RS))
-    assert sync["target"] == "Sync" and sync["arguments"][0]["seq"] == 1
+    for _ in range(3):  # three keep-alive intervals
+        assert records(await client.receive_text()) == [{"type": 6}]
+    await client.disconnect()
+
+
+async def test_sync_answers_the_last_seq_then_comes_after_every_keepalive_ping(settings):
+    settings.DD_HUB_KEEPALIVE_INTERVAL = 0.05
+    await save_package()
+    client = await connected()
+    await client.send_text(json.dumps({"type": 1, "invocationId": "s", "target": "Sync", "arguments": []}) + RS)
+    received: list[dict] = []
+    while len([record for record in received if record.get("target") == "Sync"]) < 2:
+        received += records(await client.receive_text())
+    assert {"type": 3, "invocationId": "s", "result": 1} in received
+    keepalives = [record for record in received if record["type"] != 3]
+    assert keepalives[:2] == [{"type": 6}, {"type": 1, "target": "Sync", "arguments": [{"seq": 1, "message": "Sync"}]}]
     await client.disconnect()
 
 
