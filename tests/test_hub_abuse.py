@@ -91,7 +91,8 @@ def test_a_malformed_record_gets_a_close_message_with_the_reason(hub_url, kind):
 
 @pytest.mark.parametrize(
     ("header", "status"),
-    [(b"Origin: http://\xff", 403), (b"Authorization: Bearer \xff", 101), (b"Cookie: sessionid=\xff", 101)],
+    # a credential that is no credential is refused like a wrong one (hub admission): a 403, never a 500
+    [(b"Origin: http://\xff", 403), (b"Authorization: Bearer \xff", 403), (b"Cookie: sessionid=\xff", 101)],
     ids=["origin", "authorization", "cookie"],
 )
 def test_header_bytes_that_are_no_utf8_are_never_a_500(node, header, status):

@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from .nodes import Suite
 from .people import PASSWORD, token_of
 
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20261127")
@@ -82,20 +83,27 @@ def test_an_open_node_answers_as_its_schema_says(suite, node, tmp_path):
     assert_conforms(run_schemathesis(suite.nodes[node].url, tmp_path, {}, {}))
 
 
+SECRET = "schemathesis-secret"
+
+
 @pytest.fixture(scope="module")
-def superuser(closed_suite) -> str:
-    closed_suite.add_user("schemathesis", PASSWORD, "--superuser")
-    return "schemathesis"
+def deployed(tmp_path_factory):
+    """Both nodes as deployed (DEBUG=0, service credentials), their own: schemathesis fills them with its data."""
+    running = Suite(tmp_path_factory.mktemp("deployed"), service_token=SECRET, debug=False).start()
+    running.add_user("schemathesis", PASSWORD, "--superuser")
+    yield running
+    running.stop()
 
 
 @pytest.mark.parametrize("node", ["workflows", "proposals"])
-def test_a_closed_node_answers_as_its_schema_says(closed_suite, superuser, node, tmp_path):
-    url = closed_suite.nodes[node].url
+def test_a_closed_node_answers_as_its_schema_says(deployed, node, tmp_path):
+    url = deployed.nodes[node].url
     caller = "proposals" if node == "workflows" else "workflows"  # the node that calls this one's gateway
-    gateway = {"Authorization": f"Bearer {caller}:closed-suite-secret"}
-    api = {"Authorization": f"Token {token_of(url, superuser)}"}
+    gateway = {"Authorization": f"Bearer {caller}:{SECRET}"}
+    api = {"Authorization": f"Token {token_of(url, 'schemathesis')}"}
     schema = requests.get(f"{url}/schema/?format=json", headers=api, timeout=30).json()
     revoke = schema["paths"][REVOKE]["delete"]["operationId"]
     assert_conforms(run_schemathesis(url, tmp_path, api, gateway, "--exclude-operation-id", revoke))
-    own_token = {"Authorization": f"Token {token_of(url, 'proposer')}"}  # revoked by the run: its own
+    deployed.add_user("revoker", PASSWORD, "--permission=proposals.view_proposal", nodes=(node,))
+    own_token = {"Authorization": f"Token {token_of(url, 'revoker')}"}  # revoked by the run: an account of its own
     assert_conforms(run_schemathesis(url, tmp_path, own_token, {}, "--include-operation-id", revoke))
