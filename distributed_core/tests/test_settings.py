@@ -16,6 +16,7 @@ from distributed_core.env import browser_origins, gateways, node_database, suite
 READ = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CORS_ALLOWED_ORIGINS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL"}
 READ |= {"DD_DATA_DIR", "REDIS_URL", "CHANNEL_LAYER_PREFIX", "GATEWAY_ID", "SERVICE_TOKENS", "RUN_LISTENERS"}
 READ |= {"HUB_KEEPALIVE_INTERVAL", "STATIC_ROOT", "LOG_LEVEL"}
+READ |= {"LISTENER_BATCH_SIZE", "LISTENER_MAX_ATTEMPTS", "LISTENER_RETRY_BACKOFF"}
 
 
 @pytest.fixture
@@ -71,6 +72,9 @@ def test_each_dd_default_is_the_one_in_conf(environment, base_settings):
         ("SERVICE_TOKENS", "one,two", "DD_SERVICE_TOKENS", ["one", "two"]),
         ("RUN_LISTENERS", "0", "DD_RUN_LISTENERS", False),
         ("HUB_KEEPALIVE_INTERVAL", "2.5", "DD_HUB_KEEPALIVE_INTERVAL", 2.5),
+        ("LISTENER_BATCH_SIZE", "50", "DD_LISTENER_BATCH_SIZE", 50),
+        ("LISTENER_MAX_ATTEMPTS", "3", "DD_LISTENER_MAX_ATTEMPTS", 3),
+        ("LISTENER_RETRY_BACKOFF", "0.1", "DD_LISTENER_RETRY_BACKOFF", 0.1),
         ("STATIC_ROOT", "/srv/static", "STATIC_ROOT", "/srv/static"),
     ],
 )
@@ -170,6 +174,8 @@ def test_dd_settings_defaults_without_the_base_settings():
     assert dd_settings.hub_max_message_size == 65536
     assert dd_settings.listeners == []
     assert dd_settings.run_listeners_in_process is True
+    assert (dd_settings.listener_batch_size, dd_settings.listener_max_attempts) == (500, 5)
+    assert dd_settings.listener_retry_backoff == 0.5
     with pytest.raises(LookupError, match="No gateway named 'workflows' in DD_GATEWAYS"):
         dd_settings.gateway("workflows")
 
