@@ -26,6 +26,7 @@ from ..conf import dd_settings
 from ..gateway.credentials import credential_from
 from .access import hub_access_problem, origin_problem
 from .log import events_after, group_name, last_seq
+from .positions import listener_name, record_position
 from .protocol import (
     MessageType,
     ProtocolError,
@@ -146,6 +147,8 @@ class EventHubConsumer(AsyncWebsocketConsumer):
         """`Replay(since)`: send this connection every logged event after `since`; answer the last seq sent."""
         if isinstance(since, bool) or not isinstance(since, int) or since < 0:
             raise HubMethodError(f"expects the last seq you applied, a number >= 0, not {since!r}")
+        if listener := listener_name(self.scope):  # a node's listener: prune_events keeps what it still needs
+            await database_sync_to_async(record_position)(self.hub, listener, since)
         while True:
             batch = await database_sync_to_async(events_after)(self.hub, since, REPLAY_BATCH)
             for event in batch:

@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 
 from ..conf import dd_settings
 from .listener import EventListener
+from .publisher import bind_loop
 
 __all__ = ["build_listeners", "run_listeners"]
 
@@ -20,13 +21,14 @@ def build_listeners() -> list[EventListener]:
         url = f"{gateway['url'].rstrip('/')}/events/{config['hub']}"
         saga = import_string(config["saga"])()
         source = f"{config['source']}/{config['hub']}"
-        listeners.append(EventListener(source, url, saga, token=gateway.get("token", "")))
+        listeners.append(EventListener(source, url, saga, token=gateway.get("token", ""), name=dd_settings.node_name))
     return listeners
 
 
 async def run_listeners() -> None:
-    """Run every configured listener until cancelled."""
+    """Run every configured listener until cancelled; what their sagas announce is published from this loop."""
     listeners = build_listeners()
     if not listeners:
         return
+    bind_loop()
     await asyncio.gather(*(listener.run() for listener in listeners))

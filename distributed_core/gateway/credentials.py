@@ -2,7 +2,8 @@
 
 A caller sends `Authorization: Bearer <token>` (or `?access_token=<token>`, which is how the
 SignalR clients pass a token on WebSockets). A node configured with `DD_SERVICE_TOKENS`
-accepts only those; a node without any runs open (the embedded default) and says so.
+accepts only those; a node without any runs open (the embedded default) and says so. A
+credential `name:token` names its holder (`credential_name`), e.g. to tell listeners apart.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from rest_framework import authentication, exceptions, permissions
 
 from ..conf import dd_settings
 
-__all__ = ["HasServiceCredential", "ServiceCredentialChallenge", "check_credential", "credential_from"]
+__all__ = [
+    "HasServiceCredential",
+    "ServiceCredentialChallenge",
+    "check_credential",
+    "credential_from",
+    "credential_name",
+]
 
 
 def credential_from(headers: Mapping[str, str], query: Mapping[str, str]) -> str:
@@ -23,6 +30,12 @@ def credential_from(headers: Mapping[str, str], query: Mapping[str, str]) -> str
     if authorization.lower().startswith("bearer "):
         return authorization[7:].strip()
     return query.get("access_token", "")
+
+
+def credential_name(credential: str) -> str:
+    """The holder's name in a `name:token` credential; '' for a credential without one."""
+    name, separator, _ = credential.partition(":")
+    return name.strip() if separator else ""
 
 
 def check_credential(supplied: str) -> str | None:

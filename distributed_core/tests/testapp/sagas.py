@@ -1,0 +1,34 @@
+"""`NoteSaga`: copies a remote hub's notes, and can be told to fail (poison events, flaky failures)."""
+
+from __future__ import annotations
+
+import time
+
+from distributed_core.sagas import EntitySaga, EventMessage, handles
+
+from .models import Note
+
+
+class NoteSaga(EntitySaga):
+    """OnAdd makes a local Note (announced on the `note` hub); an event whose data says `poison` raises.
+
+    `flaky` maps a seq to how many more times the saga fails on it before it works; `tries`
+    records when each seq was tried, for the backoff tests.
+    """
+
+    hub = "note"
+
+    def __init__(self) -> None:
+        self.flaky: dict[int, int] = {}
+        self.tries: dict[int, list[float]] = {}
+
+    @handles("OnAdd")
+    def note_added(self, event: EventMessage[dict]) -> None:
+        self.tries.setdefault(event.seq, []).append(time.monotonic())
+        note = Note.objects.create(title=event.data.get("title", ""), remote_id=event.id, value="copied")
+        if event.data.get("poison"):
+            raise RuntimeError(f"poisoned event {event.seq}")
+        if self.flaky.get(event.seq, 0) > 0:
+            self.flaky[event.seq] -= 1
+            raise RuntimeError(f"flaky failure on {event.seq}")
+        self.announce("OnAdd", note, f"Note {note.pk} copied from {event.id}")
