@@ -30,7 +30,7 @@ from ..models import DeadLetter, ListenerCursor
 from ..sagas import EntitySaga
 from .cursor import lock_cursor
 
-__all__ = ["BatchResult", "Failure", "Outcome", "apply_batch", "apply_event"]
+__all__ = ["BatchResult", "Failure", "Outcome", "apply_batch", "apply_event", "failure_summary", "failure_text"]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -101,7 +101,7 @@ def apply_batch(
                 tries = attempts.get(seq, 0) + 1
                 if max_attempts is None or tries < max_attempts:
                     of = f" of {max_attempts}" if max_attempts else ""
-                    description = f"seq {seq} {target}: {type(error).__name__}: {error} (attempt {tries}{of})"
+                    description = f"seq {seq} {target}: {failure_summary(error)} (attempt {tries}{of})"
                     result.failure = Failure(seq, tries, error, description)
                     break
                 _park(source, target, event, error, tries)
@@ -133,9 +133,20 @@ def _run_saga(saga: EntitySaga, target: str, event: dict[str, Any]) -> BaseExcep
     return None
 
 
+def failure_summary(error: BaseException) -> str:
+    """The failure in one line: the exception's type and the first line of its message."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
+
+
+def failure_text(error: BaseException) -> str:
+    """What a dead letter keeps of a failure: the one-line summary (`events list` shows it), then the traceback."""
+    return f"{failure_summary(error)}\n\n{''.join(traceback.format_exception(error))}"
+
+
 def _park(source: str, target: str, event: dict[str, Any], error: BaseException, attempts: int) -> None:
     """Keep the event as a dead letter (a re-parked seq, after a resync back, replaces the old row)."""
-    text = "".join(traceback.format_exception(error))
+    text = failure_text(error)
     DeadLetter.objects.update_or_create(
         source=source,
         seq=event["seq"],

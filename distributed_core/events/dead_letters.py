@@ -8,8 +8,6 @@ that fails again keeps the letter parked, with one more attempt and the new erro
 
 from __future__ import annotations
 
-import traceback
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -18,6 +16,7 @@ from ..conf import dd_settings
 from ..exceptions import ApplicationError, Conflict, NotFound
 from ..models import DeadLetter
 from ..sagas import EntitySaga
+from .apply import failure_summary, failure_text
 
 __all__ = ["retry_dead_letter", "saga_for", "skip_dead_letter"]
 
@@ -40,9 +39,9 @@ def retry_dead_letter(letter_id: int) -> DeadLetter:
                 saga.handle(letter.target, letter.event)
         except Exception as error:  # the saga's failure is the letter's news, not this function's crash
             letter.attempts += 1
-            letter.error = "".join(traceback.format_exception(error))
+            letter.error = failure_text(error)
             letter.save(update_fields=["attempts", "error"])
-            failure = f"Dead letter {letter_id} failed again: {type(error).__name__}: {error}"
+            failure = f"Dead letter {letter_id} failed again: {failure_summary(error)}"
         else:
             letter.state, letter.date_resolved = DeadLetter.States.RETRIED, timezone.now()
             letter.save(update_fields=["state", "date_resolved"])

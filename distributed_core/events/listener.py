@@ -96,6 +96,7 @@ class EventListener:
         self.held: dict[int, Delivery] = {}  # events past a gap, kept until the gap is filled
         self.attempts: dict[int, int] = {}  # failed tries of the event the listener is retrying
         self.replaying = False
+        self.replay_target = 0  # the hub's last seq known when the current Replay was asked for
         self.needs_resync = False
 
     # -- the connection's life ----------------------------------------------------------------
@@ -233,7 +234,7 @@ class EventListener:
         """Ask the hub to `Replay` every event after the cursor (it also learns how far this listener got)."""
         if self.connection is None:
             return
-        self.replaying = True
+        self.replaying, self.replay_target = True, self.hub_seq
         await self.connection.invoke("Replay", [self.cursor], functools.partial(self.completed, self.inbox, "replayed"))
 
     async def on_sync(self, seq: int) -> None:
@@ -260,7 +261,11 @@ class EventListener:
         await self.on_sync(seq)
 
     async def on_replayed(self, last: Any, error: str | None) -> None:
-        """The Replay is over: all up to `last` was sent. A cursor still short of it means a hole in the log."""
+        """The Replay is over: it sent every event the log has up to `last`.
+
+        The hub had committed every event up to `replay_target` before it ran the Replay, so a
+        cursor still short of either means those events are gone from its log (pruned).
+        """
         self.replaying = False
         if error:
             await self.db(save_state, self.source, True, f"Replay failed: {error}")
@@ -268,12 +273,13 @@ class EventListener:
         if isinstance(last, bool) or not isinstance(last, int):
             return
         self.hub_seq = max(self.hub_seq, last)
-        if last > self.cursor:
-            first_kept = min(self.held) if self.held else last + 1
+        expected = max(last, self.replay_target)
+        if self.cursor < expected:
+            missing_to = min(self.held) - 1 if self.held else expected
             message = (
-                f"needs resync: the hub no longer has events {self.cursor + 1}..{first_kept - 1} (pruned from its "
+                f"needs resync: the hub no longer has events {self.cursor + 1}..{missing_to} (pruned from its "
                 f"log). Reconcile this node's data, then run `manage.py events resync {self.source} "
-                f"--to {first_kept - 1}`"
+                f"--to {missing_to}`"
             )
             logger.error("Listener %s: %s", self.source, message)
             self.needs_resync, self.held = True, {}

@@ -216,6 +216,19 @@ async def test_a_pruned_gap_says_needs_resync_and_stops_asking_until_resynced():
     assert not (await database_sync_to_async(cursor)()).needs_resync
 
 
+async def test_a_log_pruned_up_to_its_end_is_noticed_at_the_next_sync():
+    hub = FakeHub()
+    for _ in range(3):
+        hub.add()
+    hub.prune(through=3)  # nothing after the cursor (0) is left to replay, though the hub is at 3
+    listener = make_listener(hub)
+    async with running(listener):
+        await connected(hub, listener)
+        hub.sync()
+        row = await eventually(lambda: (row := cursor()).needs_resync and row, message="needs resync")
+    assert "the hub no longer has events 1..3" in row.last_error and "--to 3" in row.last_error
+
+
 async def test_it_reconnects_with_growing_capped_backoff():
     hub = FakeHub()
     hub.refusals = 4

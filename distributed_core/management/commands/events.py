@@ -41,10 +41,10 @@ class Command(BaseCommand):
             self.resolve(action, options["ids"])
 
     def list(self, everything: bool) -> None:
-        """One line per dead letter: id, source, seq, target, attempts, state, the error's last line."""
+        """One line per dead letter: id, source, seq, target, attempts, state, the error's summary."""
         letters = DeadLetter.objects.all() if everything else DeadLetter.objects.filter(state=DeadLetter.States.PARKED)
         for letter in letters:
-            reason = letter.error.strip().splitlines()[-1] if letter.error.strip() else ""
+            reason = letter.error.strip().splitlines()[0] if letter.error.strip() else ""
             self.stdout.write(
                 f"{letter.pk:>6}  {letter.source}  seq {letter.seq}  {letter.target}  "
                 f"{letter.attempts} attempt(s)  {letter.state}  {reason}"
