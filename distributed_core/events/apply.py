@@ -2,14 +2,16 @@
 
     result = apply_batch("workflows/package", events, PackageSaga(), attempts={})
 
-One transaction per batch: the listener's cursor row is locked, each event runs in a savepoint
-of its own, the cursor is written once at the end, and what the saga announced is published
-after the commit (`record_event` defers it to `on_commit`). An event at or below the cursor is
-a duplicate and changes nothing; one beyond cursor + 1 is a gap, and the batch stops there.
+One transaction per batch: the listener's cursor row is locked, the saga applies the events
+(`EntitySaga.handle_batch`, which may do it set-based), the cursor is written once at the end,
+and what the saga announced is published after the commit (`record_event` defers it to
+`on_commit`). An event at or below the cursor is a duplicate and changes nothing; one beyond
+cursor + 1 is a gap, and the batch stops there.
 
-A saga that raises loses only its own event's effects (the savepoint rolls back). Events after
-it wait: the batch commits what came before and reports the failure, and the listener tries
-the event again after a pause. An event that has failed `max_attempts` times is parked as a
+A saga that raises loses only its own event's effects: the batch is rolled back and applied
+again one event at a time, each in a savepoint. Events after the failing one wait: the batch
+commits what came before and reports the failure, and the listener tries the event again after
+a pause. An event that has failed `max_attempts` times is parked as a
 `DeadLetter` instead, in the same transaction that moves the cursor past it, so the batch goes
 on. Either way each event's effect is committed at most once, together with its cursor step.
 """
@@ -82,9 +84,56 @@ def apply_batch(
     and so reaches `max_attempts` is parked (never, when it is None: the failure is reported).
     `hub_seq` is the hub's last seq as the listener heard it, kept on the cursor row for the
     status page.
+
+    Sagas rarely fail, so the batch is first handed to the saga whole (`handle_batch`: one
+    pass, no savepoints, the saga may work set-based); if it raises, that transaction is rolled
+    back and the batch is applied again event by event, each in a savepoint of its own. The
+    effects that commit are the same either way.
     """
-    attempts = attempts or {}
     ordered = sorted(deliveries, key=lambda delivery: delivery[1]["seq"])
+    try:
+        return _apply_whole(source, ordered, saga, hub_seq)
+    except _SagaFailed:
+        return _apply_one_by_one(source, ordered, saga, attempts or {}, max_attempts, hub_seq)
+
+
+class _SagaFailed(Exception):
+    """A saga raised on a batch handed over whole: roll it all back, apply it again event by event."""
+
+
+def _apply_whole(source: str, ordered: list[Delivery], saga: EntitySaga, hub_seq: int) -> BatchResult:
+    with transaction.atomic():
+        cursor = lock_cursor(source)
+        result = BatchResult(cursor=cursor.seq, needs_resync=cursor.needs_resync)
+        run = []
+        for delivery in ordered:
+            seq = delivery[1]["seq"]
+            if seq <= result.cursor:
+                result.duplicates += 1
+            elif seq > result.cursor + 1:
+                result.gap_after = result.cursor
+                break
+            else:
+                run.append(delivery)
+                result.cursor = seq
+        if run:
+            try:
+                saga.handle_batch(run)
+            except Exception as error:  # applied again below, event by event in savepoints
+                raise _SagaFailed from error
+        result.applied = len(run)
+        _save(cursor, result, hub_seq)
+    return result
+
+
+def _apply_one_by_one(
+    source: str,
+    ordered: list[Delivery],
+    saga: EntitySaga,
+    attempts: Mapping[int, int],
+    max_attempts: int | None,
+    hub_seq: int,
+) -> BatchResult:
     with transaction.atomic():
         cursor = lock_cursor(source)
         result = BatchResult(cursor=cursor.seq, needs_resync=cursor.needs_resync)

@@ -17,6 +17,7 @@ before it, and taking it and counting up is one statement.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -29,7 +30,16 @@ from ..wire import to_wire
 from .protocol import encode, invocation
 from .publisher import publisher
 
-__all__ = ["entity_payload", "events_after", "group_name", "last_seq", "next_seq", "publish", "record_event"]
+__all__ = [
+    "entity_payload",
+    "events_after",
+    "group_name",
+    "last_seq",
+    "next_seq",
+    "publish",
+    "record_event",
+    "record_events",
+]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -43,16 +53,28 @@ def entity_payload(entity: models.Model) -> dict[str, Any]:
     """The entity as an event carries it: what its wire serializer makes, camel-cased, nulls omitted.
 
     The same serializer answers the HTTP API, so an event and an answer cannot drift apart.
+    Building a serializer's fields costs more than using them, so each thread keeps one
+    serializer per model and only asks it for each entity's representation.
     """
-    return to_wire(serializer_for(type(entity))(entity).data)
+    return to_wire(_wire_serializer(type(entity)).to_representation(entity))
+
+
+_serializers = threading.local()
+
+
+def _wire_serializer(model: type[models.Model]) -> Any:
+    """This thread's serializer of `model`'s wire shape (made once; `to_representation` keeps no state)."""
+    cache = _serializers.__dict__.setdefault("by_model", {})
+    serializer = cache.get(model)
+    if serializer is None:
+        serializer = cache[model] = serializer_for(model)()
+    return serializer
 
 
 def record_event(
     hub: str, target: str, *, entity: models.Model | None = None, entity_id: int | None = None, message: str = ""
 ) -> Event:
     """Append an event to the log in the current transaction; publish it once that commits."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("record_event() must run inside the transaction of the change it announces")
     event = Event(
         hub=hub,
         target=target,
@@ -60,25 +82,45 @@ def record_event(
         data=entity_payload(entity) if entity is not None else None,
         message=message,
     )
-    event.seq = next_seq(hub)  # from here until commit, the hub's other writers wait
-    event.save(force_insert=True)
-    transaction.on_commit(lambda: publish(event))
-    return event
+    return record_events(hub, [event])[0]
 
 
-def next_seq(hub: str) -> int:
-    """Count up `hub`'s sequence and return the new seq; its row stays locked until the transaction ends."""
+def record_events(hub: str, events: list[Event]) -> list[Event]:
+    """Append `events` (unsaved, in order) to `hub`'s log at once: one seq allocation, one insert.
+
+    What `record_event` does for one event, for a saga's whole batch: the events get consecutive
+    seqs, in the current transaction, and are published once it commits.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event() must run inside the transaction of the change it announces")
+    if not events:
+        return events
+    last = next_seq(hub, len(events))  # from here until commit, the hub's other writers wait
+    for offset, event in enumerate(events, start=last - len(events) + 1):
+        event.hub, event.seq = hub, offset
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        Event.objects.bulk_create(events)
+    transaction.on_commit(lambda: [publish(event) for event in events])
+    return events
+
+
+def next_seq(hub: str, count: int = 1) -> int:
+    """Count `hub`'s sequence up by `count` and return the new last seq; its row stays locked until commit."""
     if _update_returning():
         table = connection.ops.quote_name(HubSequence._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET last_seq = last_seq + 1 WHERE hub = %s RETURNING last_seq", [hub])
+            cursor.execute(
+                f"UPDATE {table} SET last_seq = last_seq + %s WHERE hub = %s RETURNING last_seq", [count, hub]
+            )
             row = cursor.fetchone()
         if row is not None:
             return row[0]
-    elif HubSequence.objects.filter(hub=hub).update(last_seq=F("last_seq") + 1):
+    elif HubSequence.objects.filter(hub=hub).update(last_seq=F("last_seq") + count):
         return HubSequence.objects.filter(hub=hub).values_list("last_seq", flat=True).get()
     HubSequence.objects.get_or_create(hub=hub)  # the hub's first event: its row, made once
-    return next_seq(hub)
+    return next_seq(hub, count)
 
 
 def _update_returning() -> bool:

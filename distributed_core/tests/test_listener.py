@@ -188,7 +188,7 @@ async def test_an_event_that_works_on_a_retry_is_applied_once_and_not_parked():
     async with running(make_listener(hub, saga, max_attempts=5)):
         await eventually(at(3))
     assert await database_sync_to_async(copied)() == [101, 102, 103]
-    assert len(saga.tries[2]) == 3
+    assert len(saga.tries[2]) == 2  # two failed tries on its own; the third went through with its batch
     assert not await database_sync_to_async(DeadLetter.objects.exists)()
 
 

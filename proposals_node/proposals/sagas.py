@@ -7,7 +7,9 @@
                     (Returned and resubmitted packages stay linked)
 
 Each change is announced on the proposal hub through the event log, in the transaction that
-also advances the listener's cursor, so it happens, and is announced, exactly once.
+also advances the listener's cursor, so it happens, and is announced, exactly once. Rows are
+read through `locked()` and written through `save()`, so a batch of events locks its proposals
+and statuses with one query each and writes each changed row once (see distributed_core.sagas).
 """
 
 from __future__ import annotations
@@ -23,13 +25,19 @@ class PackageSaga(EntitySaga):
     hub = "proposal"
     contract = PackageData
 
+    def prefetch(self, messages: list[EventMessage[PackageData]]) -> None:
+        """A batch locks the proposals its packages are about, then their statuses: one query each."""
+        ids = {m.data.entity_id for m in messages if m.data is not None and m.data.entity_type == Proposal.type_name()}
+        proposals = self.lock_all(Proposal, ids)
+        self.lock_all(Status, {proposal.status_id for proposal in proposals.values() if proposal.status_id})
+
     @handles("OnAdd")
     def package_added(self, event: EventMessage[PackageData]) -> None:
         proposal = self._proposal(event.data)
         if proposal is None or not event.data.is_active:
             return
         proposal.package_id = event.id
-        proposal.save()
+        self.save(proposal, "package_id")
         self.announce("OnUpdate", proposal, f"Proposal {proposal.pk} linked to package {event.id}")
 
     @handles("OnRemove")
@@ -38,7 +46,7 @@ class PackageSaga(EntitySaga):
         if proposal is None or proposal.package_id != event.id:
             return
         proposal.package_id = None
-        proposal.save()
+        self.save(proposal, "package_id")
         self.announce("OnUpdate", proposal, f"Proposal {proposal.pk}: package {event.id} withdrawn")
 
     @handles("OnStateChanged")
@@ -50,13 +58,13 @@ class PackageSaga(EntitySaga):
         if proposal is None:
             return
         new_state = package.result if package.state == PackageStates.APPROVED else Statuses.REJECTED
-        status = Status.objects.select_for_update().filter(pk=proposal.status_id).first()
+        status = self.locked(Status, proposal.status_id)
         if status is not None:
             status.state = new_state
-            status.save()
+            self.save(status, "state")
         if proposal.package_id == event.id:
             proposal.package_id = None
-        proposal.save()
+        self.save(proposal, "package_id")
         message = f"Proposal {proposal.pk}: package {event.id} {package.state.lower()}, status {new_state}"
         self.announce("OnUpdate", proposal, message)
 
@@ -64,4 +72,4 @@ class PackageSaga(EntitySaga):
         """The proposal `package` is about, locked; None for a package of another entity type."""
         if package is None or package.entity_type != Proposal.type_name():
             return None
-        return Proposal.objects.select_for_update().filter(pk=package.entity_id).first()
+        return self.locked(Proposal, package.entity_id)

@@ -13,7 +13,8 @@ class NoteSaga(EntitySaga):
     """OnAdd makes a local Note (announced on the `note` hub); an event whose data says `poison` raises.
 
     `flaky` maps a seq to how many more times the saga fails on it before it works; `tries`
-    records when each seq was tried, for the backoff tests.
+    records when each seq was tried, for the backoff tests. A try is an event applied on its own
+    (a listener first hands a batch over whole, and applies it event by event only if that fails).
     """
 
     hub = "note"
@@ -24,11 +25,31 @@ class NoteSaga(EntitySaga):
 
     @handles("OnAdd")
     def note_added(self, event: EventMessage[dict]) -> None:
-        self.tries.setdefault(event.seq, []).append(time.monotonic())
+        alone = self.batch is None
+        if alone:
+            self.tries.setdefault(event.seq, []).append(time.monotonic())
         note = Note.objects.create(title=event.data.get("title", ""), remote_id=event.id, value="copied")
         if event.data.get("poison"):
             raise RuntimeError(f"poisoned event {event.seq}")
         if self.flaky.get(event.seq, 0) > 0:
-            self.flaky[event.seq] -= 1
+            self.flaky[event.seq] -= 1 if alone else 0
             raise RuntimeError(f"flaky failure on {event.seq}")
         self.announce("OnAdd", note, f"Note {note.pk} copied from {event.id}")
+
+
+class RenameSaga(EntitySaga):
+    """OnRename sets a local note's title (`data: {note, title}`), through the batch-aware calls."""
+
+    hub = "note"
+
+    def prefetch(self, messages: list[EventMessage[dict]]) -> None:
+        self.lock_all(Note, {message.data["note"] for message in messages})
+
+    @handles("OnRename")
+    def renamed(self, event: EventMessage[dict]) -> None:
+        note = self.locked(Note, event.data["note"])
+        if note is None:
+            return
+        note.title = event.data["title"]
+        self.save(note, "title")
+        self.announce("OnUpdate", note, f"Note {note.pk} renamed {note.title}")
