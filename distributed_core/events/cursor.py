@@ -17,8 +17,11 @@ __all__ = ["lock_cursor", "mark_needs_resync", "read_cursor", "resync", "save_hu
 
 def lock_cursor(source: str) -> ListenerCursor:
     """The cursor row of `source`, made on first use, locked until the transaction ends."""
-    ListenerCursor.objects.get_or_create(source=source)
-    return ListenerCursor.objects.select_for_update().get(source=source)
+    cursor = ListenerCursor.objects.select_for_update().filter(source=source).first()
+    if cursor is None:
+        ListenerCursor.objects.get_or_create(source=source)
+        cursor = ListenerCursor.objects.select_for_update().get(source=source)
+    return cursor
 
 
 def read_cursor(source: str) -> ListenerCursor:
