@@ -258,15 +258,21 @@ async def test_a_dropped_connection_reconnects_and_replays_from_its_cursor():
     assert [3] in [since for method, since, _ in hub.invocations if method == "Replay"]
 
 
-async def test_a_replay_is_applied_a_batch_per_transaction(monkeypatch):
-    batches = []
+@pytest.fixture
+def batches(monkeypatch) -> list[int]:
+    """The size of every batch the listener applies (each one transaction)."""
+    sizes: list[int] = []
+    apply_batch = listener_module.apply_batch
 
     def counting(source, deliveries, *args):
-        batches.append(len(deliveries))
+        sizes.append(len(deliveries))
         return apply_batch(source, deliveries, *args)
 
-    apply_batch = listener_module.apply_batch
     monkeypatch.setattr(listener_module, "apply_batch", counting)
+    return sizes
+
+
+async def test_a_replay_is_applied_a_batch_per_transaction(batches):
     hub = FakeHub()
     for _ in range(1000):
         hub.add()
@@ -276,15 +282,7 @@ async def test_a_replay_is_applied_a_batch_per_transaction(monkeypatch):
     assert await database_sync_to_async(Note.objects.count)() == 1000
 
 
-async def test_live_events_faster_than_a_transaction_are_pipelined_into_batches(monkeypatch):
-    batches = []
-
-    def counting(source, deliveries, *args):
-        batches.append(len(deliveries))
-        return apply_batch(source, deliveries, *args)
-
-    apply_batch = listener_module.apply_batch
-    monkeypatch.setattr(listener_module, "apply_batch", counting)
+async def test_live_events_faster_than_a_transaction_are_pipelined_into_batches(batches):
     hub = FakeHub()
     listener = make_listener(hub)
     async with running(listener):
