@@ -17,6 +17,7 @@ from ..exceptions import ApplicationError, Conflict, NotFound
 from ..models import DeadLetter
 from ..sagas import EntitySaga
 from .apply import failure_summary, failure_text
+from .runner import listener_source
 
 __all__ = ["retry_dead_letter", "saga_for", "skip_dead_letter"]
 
@@ -24,7 +25,7 @@ __all__ = ["retry_dead_letter", "saga_for", "skip_dead_letter"]
 def saga_for(source: str) -> EntitySaga:
     """A new instance of the saga `DD_LISTENERS` configures for `source` ("<node>/<hub>")."""
     for config in dd_settings.listeners:
-        if f"{config['source']}/{config['hub']}" == source:
+        if listener_source(config) == source:
             return import_string(config["saga"])()
     raise ApplicationError(f"No listener of {source} in DD_LISTENERS: its saga is unknown")
 
