@@ -20,16 +20,19 @@ from distributed_core.sagas import EntitySaga, EventMessage, handles
 
 from .models import Proposal, Status
 
+DECIDED = (PackageStates.APPROVED, PackageStates.REJECTED)  # the states that set a proposal's status
+
 
 class PackageSaga(EntitySaga):
     hub = "proposal"
     contract = PackageData
 
     def prefetch(self, messages: list[EventMessage[PackageData]]) -> None:
-        """A batch locks the proposals its packages are about, then their statuses: one query each."""
-        ids = {m.data.entity_id for m in messages if m.data is not None and m.data.entity_type == Proposal.type_name()}
-        proposals = self.lock_all(Proposal, ids)
-        self.lock_all(Status, {proposal.status_id for proposal in proposals.values() if proposal.status_id})
+        """A batch locks the proposals its packages are about, then the statuses a decision sets: one query each."""
+        about = [m.data for m in messages if m.data is not None and m.data.entity_type == Proposal.type_name()]
+        proposals = self.lock_all(Proposal, {package.entity_id for package in about})
+        decided = {package.entity_id for package in about if package.state in DECIDED}
+        self.lock_all(Status, {p.status_id for pk, p in proposals.items() if pk in decided and p.status_id})
 
     @handles("OnAdd")
     def package_added(self, event: EventMessage[PackageData]) -> None:
@@ -52,7 +55,7 @@ class PackageSaga(EntitySaga):
     @handles("OnStateChanged")
     def package_state_changed(self, event: EventMessage[PackageData]) -> None:
         package = event.data
-        if package is None or package.state not in (PackageStates.APPROVED, PackageStates.REJECTED):
+        if package is None or package.state not in DECIDED:
             return
         proposal = self._proposal(package)
         if proposal is None:
