@@ -13,10 +13,13 @@ listener's queue is full), the connection reads no further: the hub's sends wait
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from pysignalr.client import SignalRClient
+
+from ..conf import dd_settings
 
 __all__ = ["ConnectionFactory", "HubConnection", "ListenerClient", "OnInvocation", "OnResult", "SignalRConnection"]
 
@@ -54,20 +57,39 @@ class ListenerClient(SignalRClient):
     def __init__(self, *args: Any, on_invocation: OnInvocation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._on_any_invocation = on_invocation
+        self.last_heard = time.monotonic()
+
+    async def _on_message(self, message: Any) -> None:
+        self.last_heard = time.monotonic()  # any record, the hub's keep-alive pings included
+        await super()._on_message(message)
 
     async def _on_invocation_message(self, message: Any) -> None:
         await self._on_any_invocation(message.target, message.arguments)
 
 
 class SignalRConnection:
-    """A `HubConnection` over pysignalr's WebSocket transport (negotiate, handshake, keep-alive)."""
+    """A `HubConnection` over pysignalr's WebSocket transport (negotiate, handshake, keep-alive).
 
-    def __init__(self, url: str, headers: dict[str, str], on_invocation: OnInvocation, timeout: float = 5.0) -> None:
+    Like SignalR's own clients (`serverTimeout`), it gives up on a hub it has not heard from for
+    twice the hubs' keep-alive interval (`DD_HUB_KEEPALIVE_INTERVAL`, 30 s by default), so a
+    half-open connection ends and the listener reconnects and replays. Retrying is the
+    listener's: pysignalr is told not to retry a failed negotiation itself.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        headers: dict[str, str],
+        on_invocation: OnInvocation,
+        timeout: float = 5.0,
+        server_timeout: float | None = None,
+    ) -> None:
         self.client = ListenerClient(
-            url, headers=dict(headers), connection_timeout=timeout, on_invocation=on_invocation
+            url, headers=dict(headers), connection_timeout=timeout, retry_count=1, on_invocation=on_invocation
         )
         self.client.on_error(self._error_completion)
         self.timeout = timeout
+        self.server_timeout = server_timeout or 2 * dd_settings.hub_keepalive_interval
         self.opened, self.closed = asyncio.Event(), asyncio.Event()
         self.task: asyncio.Task | None = None
 
@@ -75,6 +97,7 @@ class SignalRConnection:
         """Run pysignalr's client until it reports the connection open; raise what stopped it before that."""
 
         async def opened() -> None:
+            self.client.last_heard = time.monotonic()
             self.opened.set()
 
         async def closed() -> None:
@@ -102,10 +125,14 @@ class SignalRConnection:
         await self.client.send(method, arguments, on_invocation=completed)
 
     async def wait_closed(self) -> None:
-        """Wait until pysignalr reports the connection closed, or its run ends (raising what ended it)."""
+        """Wait until the connection closes or its run ends (raising what ended it), or the hub falls silent."""
         waiting = asyncio.create_task(self.closed.wait())
         try:
-            await asyncio.wait({self.task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            while not (self.task.done() or waiting.done()):
+                await asyncio.wait({self.task, waiting}, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
+                silent = time.monotonic() - self.client.last_heard
+                if silent > self.server_timeout:
+                    raise TimeoutError(f"nothing from the hub for {silent:.0f} s (keep-alives stopped)")
         finally:
             waiting.cancel()
         if self.task.done():
