@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .models import Event, ListenerCursor
+from .events.dead_letters import retry_dead_letter, skip_dead_letter
+from .exceptions import ApplicationError
+from .models import DeadLetter, Event, ListenerCursor, ListenerPosition
 
-__all__ = ["EventAdmin", "ListenerCursorAdmin", "ReadOnlyAdmin", "ReadOnlyEntityAdmin"]
+__all__ = [
+    "DeadLetterAdmin",
+    "EventAdmin",
+    "ListenerCursorAdmin",
+    "ListenerPositionAdmin",
+    "ReadOnlyAdmin",
+    "ReadOnlyEntityAdmin",
+]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -45,4 +54,48 @@ class EventAdmin(ReadOnlyAdmin):
 class ListenerCursorAdmin(ReadOnlyAdmin):
     """Each listener: the remote hub it follows, its cursor, whether it is connected, its last error."""
 
-    list_display = ("source", "seq", "connected", "last_error", "last_event_at", "date_modified")
+    list_display = ("source", "seq", "hub_seq", "connected", "needs_resync", "last_error", "last_event_at")
+
+
+@admin.register(ListenerPosition)
+class ListenerPositionAdmin(ReadOnlyAdmin):
+    """The listeners of this node's hubs, as far as each had applied at its last Replay (pruning keeps the rest).
+
+    Deleting a listener that is gone for good lets `prune_events` go past it.
+    """
+
+    list_display = ("hub", "listener", "seq", "date_modified")
+    list_filter = ("hub",)
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(ReadOnlyAdmin):
+    """Events a saga kept failing on, parked so the listener could move on; retry or skip them from here."""
+
+    list_display = ("id", "source", "seq", "target", "attempts", "state", "date_created", "date_resolved")
+    list_filter = ("state", "source")
+    actions = ["retry", "skip"]
+
+    def has_resolve_permission(self, request) -> bool:
+        """Retrying or skipping changes a dead letter: it takes the change permission on dead letters."""
+        return request.user.has_perm("distributed_core.change_deadletter")
+
+    @admin.action(description="Retry the selected parked events (apply them now)", permissions=["resolve"])
+    def retry(self, request, queryset) -> None:
+        """Apply each selected parked event through its saga; say which were applied and which failed."""
+        self.resolve(request, queryset, retry_dead_letter)
+
+    @admin.action(description="Skip the selected parked events (never apply them)", permissions=["resolve"])
+    def skip(self, request, queryset) -> None:
+        """Close each selected parked event without applying it."""
+        self.resolve(request, queryset, skip_dead_letter)
+
+    def resolve(self, request, queryset, resolve) -> None:
+        """Resolve each selected letter with `resolve`, one message per letter."""
+        for letter_id in queryset.values_list("pk", flat=True):
+            try:
+                letter = resolve(letter_id)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(request, f"Dead letter {letter.pk} (seq {letter.seq}) {letter.state}")

@@ -33,6 +33,7 @@ class NodeApplication:
     async def lifespan(self, receive, send) -> None:
         """Start the listeners on startup (when they run in-process) and cancel them on shutdown."""
         from .conf import dd_settings
+        from .events.publisher import bind_loop
         from .events.runner import run_listeners
 
         while True:
@@ -42,6 +43,7 @@ class NodeApplication:
                 # collector's generations, so a full collection does not stall a broadcast.
                 gc.collect()
                 gc.freeze()
+                bind_loop()  # events committed by any thread are published from this loop, nobody waits
                 if dd_settings.run_listeners_in_process and dd_settings.listeners:
                     self.listeners = asyncio.create_task(run_listeners())
                 await send({"type": "lifespan.startup.complete"})

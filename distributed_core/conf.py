@@ -56,6 +56,12 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "DD_LISTENERS": (),
         # run the listeners inside the ASGI process (or, when off, under `manage.py listen`)
         "DD_RUN_LISTENERS": True,
+        # the most events a listener applies in one transaction (replay pages, live bursts)
+        "DD_LISTENER_BATCH_SIZE": 500,
+        # how many times a listener tries an event its saga fails on before parking it as a dead letter
+        "DD_LISTENER_MAX_ATTEMPTS": 5,
+        # seconds before a listener's first retry of a failing event; doubled for each further try
+        "DD_LISTENER_RETRY_BACKOFF": 0.5,
     }
 )
 """The default of each `DD_*` setting, read-only: the one place each is written."""
@@ -159,6 +165,21 @@ class DistributedSettings:
     def run_listeners_in_process(self) -> bool:
         """`DD_RUN_LISTENERS`: run the listeners in the ASGI process, or (off) under `manage.py listen`."""
         return bool(_setting("DD_RUN_LISTENERS"))
+
+    @property
+    def listener_batch_size(self) -> int:
+        """`DD_LISTENER_BATCH_SIZE`: the most events a listener applies in one transaction."""
+        return max(int(_setting("DD_LISTENER_BATCH_SIZE")), 1)
+
+    @property
+    def listener_max_attempts(self) -> int:
+        """`DD_LISTENER_MAX_ATTEMPTS`: tries of a failing event before it is parked as a dead letter."""
+        return max(int(_setting("DD_LISTENER_MAX_ATTEMPTS")), 1)
+
+    @property
+    def listener_retry_backoff(self) -> float:
+        """`DD_LISTENER_RETRY_BACKOFF`: seconds before the first retry of a failing event (doubled after)."""
+        return float(_setting("DD_LISTENER_RETRY_BACKOFF"))
 
     def gateway(self, name: str) -> dict[str, Any]:
         """The `DD_GATEWAYS` entry `name`; a LookupError listing the configured names otherwise."""

@@ -11,6 +11,25 @@ A saga declares one method per event target it handles. The EventListener calls 
 inside the transaction that also advances its cursor, so a saga method runs exactly once per
 event; it receives the event with its data already read as the contract type. What it changes
 it announces on its own hub through `announce()`, i.e. through the same event log as a Command.
+
+A listener applies events in batches, and a saga can make a batch cheap: `handle_batch()`
+applies a run of events in one go, and within it `locked()` serves rows that `prefetch()`
+locked for the whole batch with one query (`lock_all()`), `save()` writes each changed row once
+at the end, and `announce()` logs every announcement with one seq allocation. Outside a batch
+(a retry, a test) the same calls lock, write and log at once, so the handlers are written once:
+
+    def prefetch(self, messages):                        # one query for the batch's proposals
+        self.lock_all(Proposal, {m.data.entity_id for m in messages})
+
+    @handles("OnAdd")
+    def package_added(self, event):
+        proposal = self.locked(Proposal, event.data.entity_id)
+        proposal.package_id = event.id
+        self.save(proposal, "package_id")
+        self.announce("OnUpdate", proposal, f"Proposal {proposal.pk} linked")
+
+If anything raises inside `handle_batch()`, the listener rolls the batch back and applies its
+events one by one instead (each in a savepoint), so a batch never changes what commits.
 """
 
 from __future__ import annotations
@@ -22,6 +41,8 @@ from typing import Any, Generic, TypeVar
 from django.db import models
 
 from .events.log import record_event
+from .models import Entity
+from .saga_batch import SagaBatch
 
 __all__ = ["EntitySaga", "EventMessage", "handles"]
 
@@ -54,6 +75,7 @@ class EntitySaga:
     hub: str | None = None
     contract: Any = None
     targets: dict[str, str] = {}  # event target -> the name of its `@handles` method (found once per class)
+    batch: SagaBatch | None = None  # set while `handle_batch()` runs
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -65,9 +87,49 @@ class EntitySaga:
 
     def handle(self, target: str, argument: dict[str, Any]) -> None:
         """Apply one remote event (`{id, seq, data, message}` as the hub sends it); other targets are ignored."""
+        self.dispatch(target, self.read(argument))
+
+    def handle_batch(self, deliveries: list[tuple[str, dict[str, Any]]]) -> None:
+        """Apply consecutive events at once, to the effect of handling each in order (see the module doc)."""
+        messages = [(target, self.read(argument)) for target, argument in deliveries]
+        self.batch = SagaBatch()
+        try:
+            self.prefetch([message for target, message in messages if target in self.targets])
+            for target, message in messages:
+                self.dispatch(target, message)
+            self.batch.flush()
+        finally:
+            self.batch = None
+
+    def dispatch(self, target: str, message: EventMessage) -> None:
+        """Call the `@handles(target)` method with the read event; nothing for a target it does not handle."""
         name = self.targets.get(target)
         if name is not None:
-            getattr(self, name)(self.read(argument))
+            getattr(self, name)(message)
+
+    def prefetch(self, messages: list[EventMessage]) -> None:
+        """Lock, with `lock_all()`, the rows a batch's events will change; by default nothing is fetched ahead."""
+
+    def lock_all(self, model: type[models.Model], pks: set[Any]) -> dict[Any, models.Model]:
+        """Lock the rows of `model` with these pks, in one query; in a batch they stay at hand for `locked()`."""
+        if self.batch is not None:
+            return self.batch.lock_all(model, pks)
+        return {row.pk: row for row in model.objects.select_for_update().filter(pk__in=pks)}
+
+    def locked(self, model: type[models.Model], pk: Any) -> Any:
+        """The row of `model` with this pk, locked until commit (None if there is none)."""
+        if pk is None:
+            return None
+        return self.lock_all(model, {pk}).get(pk)
+
+    def save(self, entity: models.Model, *fields: str) -> None:
+        """Write `fields` of `entity` (every field when none is named): now, or once at the end of a batch."""
+        if self.batch is not None and fields and entity.pk is not None:
+            self.batch.save(entity, fields)
+        elif fields and isinstance(entity, Entity):
+            entity.save(update_fields=[*fields, "date_modified"])
+        else:
+            entity.save(update_fields=list(fields) or None)
 
     def read(self, argument: dict[str, Any]) -> EventMessage:
         """The event argument as an EventMessage, its data read as `contract` (kept as a dict without one)."""
@@ -78,5 +140,9 @@ class EntitySaga:
 
     def announce(self, target: str, entity: models.Model, message: str) -> None:
         """Log an event on this saga's hub, in the current transaction (published after commit)."""
-        if self.hub:
+        if not self.hub:
+            return
+        if self.batch is not None:
+            self.batch.announce(self.hub, target, entity, message)
+        else:
             record_event(self.hub, target, entity=entity, message=message)

@@ -6,6 +6,7 @@ functions, so an entity looks the same in an HTTP answer, in an event and in a g
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -18,12 +19,14 @@ TYPE_NAME = r"[A-Za-z][A-Za-z0-9_.-]{0,99}"
 _UPPER = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few names over and over: every event, every answer
 def to_camel(name: str) -> str:
     """The camelCase form of a snake_case name (`date_created` -> `dateCreated`)."""
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+@functools.lru_cache(maxsize=4096)
 def to_snake(name: str) -> str:
     """The snake_case form of a camelCase name (`dateCreated` -> `date_created`)."""
     return _UPPER.sub(r"_\1", name).lower()

@@ -5,26 +5,41 @@
 must run inside `transaction.atomic()`: the event gets the next seq of its hub (the hub's
 sequence row stays locked until commit, so seq order is commit order), and a rolled-back
 transaction leaves neither the change nor its event. Only `on_commit` hands it to the
-channel layer; if the process dies in between, listeners still get it by replay: on their
-next connect, at the next event (a gap), or at the hub's next `Sync`, which carries `last_seq`.
+channel layer (`publisher`: queued on the server's loop, the committing thread does not
+wait); if the process dies in between, listeners still get it by replay: on their next
+connect, at the next event (a gap), or at the hub's next `Sync`, which carries `last_seq`.
+
+The sequence lock is every writer's one point of contention on a hub, so it is taken as late
+and held as briefly as the guarantee allows: the payload is serialized and the row built
+before it, and taking it and counting up is one statement.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models import F
 
 from ..api.serializers import serializer_for
 from ..models import Event, HubSequence
 from ..wire import to_wire
 from .protocol import encode, invocation
+from .publisher import publisher
 
-__all__ = ["entity_payload", "events_after", "group_name", "last_seq", "publish", "record_event"]
+__all__ = [
+    "entity_payload",
+    "events_after",
+    "group_name",
+    "last_seq",
+    "next_seq",
+    "publish",
+    "record_event",
+    "record_events",
+]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -38,36 +53,88 @@ def entity_payload(entity: models.Model) -> dict[str, Any]:
     """The entity as an event carries it: what its wire serializer makes, camel-cased, nulls omitted.
 
     The same serializer answers the HTTP API, so an event and an answer cannot drift apart.
+    Building a serializer's fields costs more than using them, so each thread keeps one
+    serializer per model and only asks it for each entity's representation.
     """
-    return to_wire(serializer_for(type(entity))(entity).data)
+    return to_wire(_wire_serializer(type(entity)).to_representation(entity))
+
+
+_serializers = threading.local()
+
+
+def _wire_serializer(model: type[models.Model]) -> Any:
+    """This thread's serializer of `model`'s wire shape (made once; `to_representation` keeps no state)."""
+    cache = _serializers.__dict__.setdefault("by_model", {})
+    serializer = cache.get(model)
+    if serializer is None:
+        serializer = cache[model] = serializer_for(model)()
+    return serializer
 
 
 def record_event(
     hub: str, target: str, *, entity: models.Model | None = None, entity_id: int | None = None, message: str = ""
 ) -> Event:
     """Append an event to the log in the current transaction; publish it once that commits."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("record_event() must run inside the transaction of the change it announces")
-    sequence, _ = HubSequence.objects.select_for_update().get_or_create(hub=hub)
-    sequence.last_seq += 1
-    sequence.save(update_fields=["last_seq"])
-    event = Event.objects.create(
+    event = Event(
         hub=hub,
-        seq=sequence.last_seq,
         target=target,
         entity_id=entity_id if entity_id is not None else getattr(entity, "pk", None),
         data=entity_payload(entity) if entity is not None else None,
         message=message,
     )
-    transaction.on_commit(lambda: publish(event))
-    return event
+    return record_events(hub, [event])[0]
+
+
+def record_events(hub: str, events: list[Event]) -> list[Event]:
+    """Append `events` (unsaved, in order) to `hub`'s log at once: one seq allocation, one insert.
+
+    What `record_event` does for one event, for a saga's whole batch: the events get consecutive
+    seqs, in the current transaction, and are published once it commits.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event() must run inside the transaction of the change it announces")
+    if not events:
+        return events
+    last = next_seq(hub, len(events))  # from here until commit, the hub's other writers wait
+    for offset, event in enumerate(events, start=last - len(events) + 1):
+        event.hub, event.seq = hub, offset
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        Event.objects.bulk_create(events)
+    transaction.on_commit(lambda: [publish(event) for event in events])
+    return events
+
+
+def next_seq(hub: str, count: int = 1) -> int:
+    """Count `hub`'s sequence up by `count` and return the new last seq; its row stays locked until commit."""
+    if _update_returning():
+        table = connection.ops.quote_name(HubSequence._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET last_seq = last_seq + %s WHERE hub = %s RETURNING last_seq", [count, hub]
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+    elif HubSequence.objects.filter(hub=hub).update(last_seq=F("last_seq") + count):
+        return HubSequence.objects.filter(hub=hub).values_list("last_seq", flat=True).get()
+    HubSequence.objects.get_or_create(hub=hub)  # the hub's first event: its row, made once
+    return next_seq(hub, count)
+
+
+def _update_returning() -> bool:
+    """Whether the database answers `UPDATE ... RETURNING` (PostgreSQL; SQLite 3.35+): one round trip, not two."""
+    return connection.vendor == "postgresql" or (
+        connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35)
+    )
 
 
 def publish(event: Event) -> None:
     """Push a committed event to everyone connected to its hub (best effort: the log is the truth)."""
     record = encode(invocation(event.target, [event.as_argument()]))
     try:
-        async_to_sync(get_channel_layer().group_send)(group_name(event.hub), {"type": "hub.event", "record": record})
+        publisher.publish(group_name(event.hub), {"type": "hub.event", "record": record})
     except Exception:  # the event is safe in the log; listeners catch up by replay
         logger.exception("Could not publish %s; listeners will replay it", event)
 

@@ -17,6 +17,7 @@ from channels.layers import get_channel_layer
 
 from ..conf import dd_settings
 from .log import events_after, group_name, last_seq
+from .positions import listener_name, record_position
 from .protocol import completion, encode, invocation
 from .rates import TokenBucket, ping_broadcast_allowed
 
@@ -82,6 +83,8 @@ class HubMethods:
         """`Replay(since)`: send this connection every logged event after `since`; answer the last seq sent."""
         if isinstance(since, bool) or not isinstance(since, int) or not 0 <= since <= MAX_SEQ:
             raise HubMethodError(f"expects the last seq you applied, a number from 0 to {MAX_SEQ}, not {since!r}")
+        if listener := listener_name(self.scope):  # a node's listener: prune_events keeps what it still needs
+            await database_sync_to_async(record_position)(self.hub, listener, since)
         while True:
             batch = await database_sync_to_async(events_after)(self.hub, since, REPLAY_BATCH)
             for event in batch:

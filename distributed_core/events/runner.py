@@ -8,8 +8,14 @@ from django.utils.module_loading import import_string
 
 from ..conf import dd_settings
 from .listener import EventListener
+from .publisher import bind_loop
 
-__all__ = ["build_listeners", "run_listeners"]
+__all__ = ["build_listeners", "listener_source", "run_listeners"]
+
+
+def listener_source(config: dict) -> str:
+    """The name a `DD_LISTENERS` entry's cursor, dead letters and status go by: "<remote node>/<hub>"."""
+    return f"{config['source']}/{config['hub']}"
 
 
 def build_listeners() -> list[EventListener]:
@@ -19,14 +25,15 @@ def build_listeners() -> list[EventListener]:
         gateway = dd_settings.gateway(config["source"])
         url = f"{gateway['url'].rstrip('/')}/events/{config['hub']}"
         saga = import_string(config["saga"])()
-        source = f"{config['source']}/{config['hub']}"
-        listeners.append(EventListener(source, url, saga, token=gateway.get("token", "")))
+        token = gateway.get("token", "")
+        listeners.append(EventListener(listener_source(config), url, saga, token=token, name=dd_settings.node_name))
     return listeners
 
 
 async def run_listeners() -> None:
-    """Run every configured listener until cancelled."""
+    """Run every configured listener until cancelled; what their sagas announce is published from this loop."""
     listeners = build_listeners()
     if not listeners:
         return
+    bind_loop()
     await asyncio.gather(*(listener.run() for listener in listeners))

@@ -1,32 +1,61 @@
-"""`GET /events/status`: this node's hubs (last seq) and listeners (connected, cursor, last error).
+"""`GET /events/status`: this node's hubs and listeners, as JSON.
 
-Readable by a service credential, or a user who may view the listeners (or by anyone on an open node).
+Hubs: the last seq, and each known listener's position (how far it had applied at its last
+Replay; `prune_events` keeps what comes after the lowest). Listeners: connected or not, the
+cursor, the hub's last seq as last heard and the lag between them, how many events are parked
+as dead letters, whether the listener needs a resync, and the last error. Readable by a service
+credential, or a user who may view the listeners (or by anyone on an open node).
 """
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.http import HttpRequest, JsonResponse
 
 from ..auth.callers import protected
 from ..conf import dd_settings
-from ..models import HubSequence, ListenerCursor
+from ..models import DeadLetter, HubSequence, ListenerCursor, ListenerPosition
 
 __all__ = ["events_status"]
 
 
 @protected("distributed_core.view_listenercursor")
 def events_status(request: HttpRequest) -> JsonResponse:
-    """This node's name, each hub's last seq and each listener's state, as JSON."""
+    """This node's name, each hub's last seq and listeners' positions, and each listener's state."""
     sequences = {row.hub: row.last_seq for row in HubSequence.objects.all()}
-    hubs = [{"hub": hub, "lastSeq": sequences.get(hub, 0)} for hub in dd_settings.hubs]
+    positions: dict[str, list[dict]] = {}
+    for position in ListenerPosition.objects.all():
+        entry = {"name": position.listener, "seq": position.seq, "at": position.date_modified.isoformat()}
+        positions.setdefault(position.hub, []).append(entry)
+    hubs = [
+        {"hub": hub, "lastSeq": sequences.get(hub, 0), "listeners": positions.get(hub, [])} for hub in dd_settings.hubs
+    ]
+    parked = dict(
+        DeadLetter.objects.filter(state=DeadLetter.States.PARKED)
+        .values("source")
+        .annotate(count=Count("id"))
+        .values_list("source", "count")
+    )
     listeners = [
         {
             "source": cursor.source,
-            "seq": cursor.seq,
+            "state": _state(cursor),
             "connected": cursor.connected,
+            "seq": cursor.seq,
+            "hubSeq": cursor.hub_seq,
+            "lag": cursor.lag,
+            "parked": parked.get(cursor.source, 0),
+            "needsResync": cursor.needs_resync,
             "lastError": cursor.last_error,
             "lastEventAt": cursor.last_event_at.isoformat() if cursor.last_event_at else None,
         }
         for cursor in ListenerCursor.objects.order_by("source")
     ]
     return JsonResponse({"node": dd_settings.node_name, "hubs": hubs, "listeners": listeners})
+
+
+def _state(cursor: ListenerCursor) -> str:
+    """One word for the listener: "needs resync" overrides "connected" / "disconnected"."""
+    if cursor.needs_resync:
+        return "needs resync"
+    return "connected" if cursor.connected else "disconnected"

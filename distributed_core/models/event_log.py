@@ -2,8 +2,10 @@
 
 `Event` rows carry a `seq` strictly increasing per hub; `HubSequence` hands the numbers out
 under a row lock, so sequence order is commit order and a listener that sees seq N+2 after N
-knows for sure that it missed N+1. `ListenerCursor` is the listening side: the last seq of a
-remote hub this node has applied, advanced in the same transaction as the saga's effect.
+knows for sure that it missed N+1. `ListenerPosition` is what a hub knows of the nodes that
+follow it: how far each had applied when it last asked for a replay (pruning stays behind it).
+`ListenerCursor` is the listening side: the last seq of a remote hub this node has applied,
+advanced in the same transaction as the saga's effect.
 """
 
 from __future__ import annotations
@@ -45,15 +47,42 @@ class Event(models.Model):
         return {key: value for key, value in argument.items() if value is not None}
 
 
+class ListenerPosition(models.Model):
+    """How far a listener of one of this node's hubs had applied when it last invoked `Replay(since)`.
+
+    The listener is named by its service credential (or, on an open node, by the name it sends);
+    `prune_events` keeps every event after the lowest position of a hub.
+    """
+
+    hub = models.CharField(max_length=100)
+    listener = models.CharField(max_length=200)
+    seq = models.BigIntegerField(default=0)
+    date_modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["hub", "listener"]
+        constraints = [models.UniqueConstraint(fields=["hub", "listener"], name="one_position_per_hub_listener")]
+
+    def __str__(self) -> str:
+        return f"{self.listener} on {self.hub} @ {self.seq}"
+
+
 class ListenerCursor(models.Model):
     """How far this node has applied a remote hub's events, and how its listener is doing."""
 
     source = models.CharField(max_length=200, primary_key=True)  # "<node>/<hub>", e.g. "billing/invoice"
     seq = models.BigIntegerField(default=0)
+    hub_seq = models.BigIntegerField(default=0)  # the hub's last seq as the listener last heard it
     connected = models.BooleanField(default=False)
+    needs_resync = models.BooleanField(default=False)  # the hub's log lost events after `seq` (pruned)
     last_error = models.TextField(blank=True, default="")
     last_event_at = models.DateTimeField(null=True, blank=True)
     date_modified = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.source} @ {self.seq}"
+
+    @property
+    def lag(self) -> int:
+        """How many of the hub's events this node has not applied yet (hub seq - cursor, never below 0)."""
+        return max(self.hub_seq - self.seq, 0)

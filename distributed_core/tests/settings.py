@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "channels",
     "distributed_core",
+    "distributed_core.tests.testapp",  # a concrete Entity and a saga to test the core with
 ]
 DATABASES = {"default": node_database("core", Path(__file__).resolve().parent)}
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

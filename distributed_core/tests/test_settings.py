@@ -27,6 +27,7 @@ READ |= {"SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBD
 READ |= {"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "TRUST_X_FORWARDED_PROTO"}
 READ |= {"HUB_HANDSHAKE_TIMEOUT", "HUB_MAX_CONNECTIONS", "HUB_MAX_PENDING", "HUB_INVOCATION_RATE"}
 READ |= {"HUB_PING_BROADCAST_RATE"}
+READ |= {"LISTENER_BATCH_SIZE", "LISTENER_MAX_ATTEMPTS", "LISTENER_RETRY_BACKOFF"}
 
 
 @pytest.fixture
@@ -133,6 +134,9 @@ def test_the_loopback_origins_are_this_machines_pages_only(origin, loopback):
         ("HUB_MAX_PENDING", "50", "DD_HUB_MAX_PENDING", 50),
         ("HUB_INVOCATION_RATE", "5,8", "DD_HUB_INVOCATION_RATE", (5.0, 8.0)),
         ("HUB_PING_BROADCAST_RATE", "0.5,1", "DD_HUB_PING_BROADCAST_RATE", (0.5, 1.0)),
+        ("LISTENER_BATCH_SIZE", "50", "DD_LISTENER_BATCH_SIZE", 50),
+        ("LISTENER_MAX_ATTEMPTS", "3", "DD_LISTENER_MAX_ATTEMPTS", 3),
+        ("LISTENER_RETRY_BACKOFF", "0.1", "DD_LISTENER_RETRY_BACKOFF", 0.1),
         ("STATIC_ROOT", "/srv/static", "STATIC_ROOT", "/srv/static"),
         ("AUTH_TOKEN_LIFETIME", "3600", "DD_AUTH_TOKEN_LIFETIME", 3600),
         ("SECURE_SSL_REDIRECT", "1", "SECURE_SSL_REDIRECT", True),
@@ -247,6 +251,8 @@ def test_dd_settings_defaults_without_the_base_settings():
     assert dd_settings.hub_ping_broadcast_rate == (2.0, 5.0)
     assert dd_settings.listeners == []
     assert dd_settings.run_listeners_in_process is True
+    assert (dd_settings.listener_batch_size, dd_settings.listener_max_attempts) == (500, 5)
+    assert dd_settings.listener_retry_backoff == 0.5
     with pytest.raises(LookupError, match="No gateway named 'workflows' in DD_GATEWAYS"):
         dd_settings.gateway("workflows")
 

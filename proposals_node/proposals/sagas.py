@@ -7,7 +7,9 @@
                     (Returned and resubmitted packages stay linked)
 
 Each change is announced on the proposal hub through the event log, in the transaction that
-also advances the listener's cursor, so it happens, and is announced, exactly once.
+also advances the listener's cursor, so it happens, and is announced, exactly once. Rows are
+read through `locked()` and written through `save()`, so a batch of events locks its proposals
+and statuses with one query each and writes each changed row once (see distributed_core.sagas).
 """
 
 from __future__ import annotations
@@ -18,10 +20,19 @@ from distributed_core.sagas import EntitySaga, EventMessage, handles
 
 from .models import Proposal, Status
 
+DECIDED = (PackageStates.APPROVED, PackageStates.REJECTED)  # the states that set a proposal's status
+
 
 class PackageSaga(EntitySaga):
     hub = "proposal"
     contract = PackageData
+
+    def prefetch(self, messages: list[EventMessage[PackageData]]) -> None:
+        """A batch locks the proposals its packages are about, then the statuses a decision sets: one query each."""
+        about = [m.data for m in messages if m.data is not None and m.data.entity_type == Proposal.type_name()]
+        proposals = self.lock_all(Proposal, {package.entity_id for package in about})
+        decided = {package.entity_id for package in about if package.state in DECIDED}
+        self.lock_all(Status, {p.status_id for pk, p in proposals.items() if pk in decided and p.status_id})
 
     @handles("OnAdd")
     def package_added(self, event: EventMessage[PackageData]) -> None:
@@ -29,7 +40,7 @@ class PackageSaga(EntitySaga):
         if proposal is None or not event.data.is_active:
             return
         proposal.package_id = event.id
-        proposal.save()
+        self.save(proposal, "package_id")
         self.announce("OnUpdate", proposal, f"Proposal {proposal.pk} linked to package {event.id}")
 
     @handles("OnRemove")
@@ -38,25 +49,25 @@ class PackageSaga(EntitySaga):
         if proposal is None or proposal.package_id != event.id:
             return
         proposal.package_id = None
-        proposal.save()
+        self.save(proposal, "package_id")
         self.announce("OnUpdate", proposal, f"Proposal {proposal.pk}: package {event.id} withdrawn")
 
     @handles("OnStateChanged")
     def package_state_changed(self, event: EventMessage[PackageData]) -> None:
         package = event.data
-        if package is None or package.state not in (PackageStates.APPROVED, PackageStates.REJECTED):
+        if package is None or package.state not in DECIDED:
             return
         proposal = self._proposal(package)
         if proposal is None:
             return
         new_state = package.result if package.state == PackageStates.APPROVED else Statuses.REJECTED
-        status = Status.objects.select_for_update().filter(pk=proposal.status_id).first()
+        status = self.locked(Status, proposal.status_id)
         if status is not None:
             status.state = new_state
-            status.save()
+            self.save(status, "state")
         if proposal.package_id == event.id:
             proposal.package_id = None
-        proposal.save()
+        self.save(proposal, "package_id")
         message = f"Proposal {proposal.pk}: package {event.id} {package.state.lower()}, status {new_state}"
         self.announce("OnUpdate", proposal, message)
 
@@ -64,4 +75,4 @@ class PackageSaga(EntitySaga):
         """The proposal `package` is about, locked; None for a package of another entity type."""
         if package is None or package.entity_type != Proposal.type_name():
             return None
-        return Proposal.objects.select_for_update().filter(pk=package.entity_id).first()
+        return self.locked(Proposal, package.entity_id)

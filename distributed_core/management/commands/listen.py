@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from distributed_core.conf import dd_settings
-from distributed_core.events.runner import run_listeners
+from distributed_core.events.runner import listener_source, run_listeners
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             self.stderr.write(
                 "Warning: in-memory channel layer: saga changes reach this node's hubs only by replay. Set REDIS_URL."
             )
-        sources = ", ".join(f"{c['source']}/{c['hub']}" for c in dd_settings.listeners)
+        sources = ", ".join(listener_source(config) for config in dd_settings.listeners)
         self.stdout.write(f"Listening to {sources} (Ctrl-C stops)")
         try:
             asyncio.run(run_listeners())

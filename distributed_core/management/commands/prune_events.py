@@ -1,35 +1,50 @@
-"""`manage.py prune_events`: delete old events from the log (listeners must be past them)."""
+"""`manage.py prune_events`: delete old events from the log, never one a known listener still needs."""
 
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from distributed_core.events.positions import prune_floor
 from distributed_core.models import Event
 
 
 class Command(BaseCommand):
-    """`manage.py prune_events`: deletes events older than `--days` from the log."""
+    """`manage.py prune_events`: deletes events older than `--days`, keeping what listeners have not replayed past."""
 
     help = (
-        "Delete events older than --days (default 30) from the event log. A listener whose cursor is "
-        "older than the pruned events can no longer catch up by replay, so keep a margin."
+        "Delete events older than --days (default 30) from the event log. Every event after the lowest position "
+        "a listener of its hub reported (at its last Replay; see /events/status) is kept, unless --force: a "
+        "listener whose events were pruned can no longer catch up by replay and reports 'needs resync'."
     )
 
     def add_arguments(self, parser) -> None:
-        """`--days` (default 30), `--hub` to prune one hub only, `--dry-run` to count without deleting."""
+        """`--days` (default 30), `--hub` to prune one hub only, `--dry-run` to count, `--force` to ignore listeners."""
         parser.add_argument("--days", type=int, default=30, help="keep events younger than this many days")
         parser.add_argument("--hub", help="prune only this hub")
         parser.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+        parser.add_argument(
+            "--force", action="store_true", help="delete old events even if a listener has not replayed past them"
+        )
 
-    def handle(self, *args, days: int, hub: str | None, dry_run: bool, **options) -> None:
-        """Delete (or, with `--dry-run`, count) the events older than `--days`, of one hub or all."""
+    def handle(self, *args, days: int, hub: str | None, dry_run: bool, force: bool, **options) -> None:
+        """Delete (or, with `--dry-run`, count) the old events of one hub or all, hub by hub."""
         if days < 0:
             raise CommandError("--days must be 0 or more")
-        events = Event.objects.filter(date_created__lt=timezone.now() - timedelta(days=days))
-        if hub:
-            events = events.filter(hub=hub)
-        count = events.count()
-        if not dry_run:
-            events.delete()
-        self.stdout.write(f"{'Would delete' if dry_run else 'Deleted'} {count} event(s) older than {days} day(s)")
+        old = Event.objects.filter(date_created__lt=timezone.now() - timedelta(days=days))
+        hubs = [hub] if hub else sorted(set(old.values_list("hub", flat=True)))
+        deleted = kept = 0
+        for name in hubs:
+            events = old.filter(hub=name)
+            floor = None if force else prune_floor(name)
+            if floor is not None:
+                kept += events.filter(seq__gt=floor).count()
+                events = events.filter(seq__lte=floor)
+            count = events.count()
+            if not dry_run:
+                events.delete()
+            deleted += count
+        verb = "Would delete" if dry_run else "Deleted"
+        self.stdout.write(f"{verb} {deleted} event(s) older than {days} day(s)")
+        if kept:
+            self.stdout.write(f"Kept {kept} old event(s) that listeners have not applied yet (--force deletes them)")

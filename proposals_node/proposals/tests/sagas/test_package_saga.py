@@ -1,8 +1,10 @@
 """PackageSaga through apply_event: each event applied once, in seq order, announced on the proposal hub."""
 
+import re
+
 import pytest
 
-from distributed_core.events.listener import Outcome, apply_event
+from distributed_core.events.apply import Outcome, apply_batch, apply_event
 from distributed_core.models import Event, ListenerCursor
 from proposals.models import Proposal, Status
 from proposals.sagas import PackageSaga
@@ -112,3 +114,39 @@ def test_a_failing_saga_rolls_back_and_keeps_the_cursor(make_proposal, monkeypat
         apply("OnAdd", package_event(1, proposal))
     assert Proposal.objects.get(pk=proposal.pk).package_id is None
     assert ListenerCursor.objects.filter(source=SOURCE, seq__gt=0).count() == 0
+
+
+def scenario(first: Proposal, second: Proposal) -> list[tuple[str, dict]]:
+    """Both proposals get a package; the first is approved, the second's withdrawn, resubmitted and rejected."""
+    return [
+        ("OnAdd", package_event(1, first, package_id=10)),
+        ("OnAdd", package_event(2, second, package_id=20)),
+        ("OnStateChanged", package_event(3, first, package_id=10, state="Approved", result="Inactive")),
+        ("OnRemove", package_event(4, second, package_id=20)),
+        ("OnAdd", package_event(5, second, package_id=21)),
+        ("OnAdd", package_event(6, first, package_id=99, entityType="Invoice")),
+        ("OnStateChanged", package_event(7, second, package_id=21, state="Rejected")),
+    ]
+
+
+def outcome(first: Proposal, second: Proposal) -> tuple:
+    rows = [Proposal.objects.get(pk=p.pk) for p in (first, second)]
+    names = {f"Proposal {first.pk}": "Proposal <1>", f"Proposal {second.pk}": "Proposal <2>"}
+    announced = [
+        (re.sub(r"Proposal \d+", lambda m: names[m.group()], event.message), event.data.get("packageId"))
+        for event in Event.objects.filter(hub="proposal", target="OnUpdate").order_by("seq")
+    ]
+    return [(row.package_id, status(row)) for row in rows], announced
+
+
+def test_a_batch_has_the_effect_of_its_events_one_by_one(make_proposal):
+    batched = make_proposal(), make_proposal()
+    result = apply_batch("a/package", scenario(*batched), PackageSaga())
+    assert (result.applied, result.cursor) == (7, 7)
+    batch_outcome = outcome(*batched)
+    Event.objects.filter(hub="proposal", target="OnUpdate").delete()
+    alone = make_proposal(), make_proposal()
+    for target, event in scenario(*alone):
+        apply_event("b/package", target, event, PackageSaga())
+    assert outcome(*alone) == batch_outcome
+    assert batch_outcome[0] == [(None, "Inactive"), (None, "Rejected")]

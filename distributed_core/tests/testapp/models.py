@@ -1,0 +1,15 @@
+"""`Note`: the concrete Entity the core's tests save, log events for, and let a saga write."""
+
+from django.db import models
+
+from distributed_core.models import Entity
+
+
+class Note(Entity):
+    """A note: a title, and (for sagas) the remote entity it copies."""
+
+    title = models.CharField(max_length=100, blank=True, default="")
+    remote_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        app_label = "testapp"
