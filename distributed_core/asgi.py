@@ -1,5 +1,7 @@
 """The ASGI application of a node: Django for HTTP, event hubs for WebSockets, listeners on lifespan.
 
+HTTP goes to Django's WSGI handler on a pool of threads (`serving.bridge.WsgiBridge`), at the
+speed of a WSGI server and on the same port as the hubs; `manage.py serve` runs it on uvicorn.
 With `DD_RUN_LISTENERS` on (the embedded default) the node's EventListeners run as tasks of the
 server's event loop, started by the ASGI lifespan and cancelled on shutdown. In deployments with
 several workers they run in their own process instead (`manage.py listen`).
@@ -20,8 +22,9 @@ logger = logging.getLogger("distributed_core")
 class NodeApplication:
     """Routes HTTP and WebSockets, and runs the listeners for the lifetime of the server."""
 
-    def __init__(self, router) -> None:
+    def __init__(self, router, http) -> None:
         self.router = router
+        self.http = http
         self.listeners: asyncio.Task | None = None
 
     async def __call__(self, scope, receive, send) -> None:
@@ -50,15 +53,17 @@ class NodeApplication:
                     self.listeners.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await self.listeners
+                self.http.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
 
 def node_application() -> NodeApplication:
     """Build the node's ASGI app; call it from the node's asgi.py after setting the settings module."""
-    from django.core.asgi import get_asgi_application
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
 
-    http = get_asgi_application()  # sets Django up before anything imports models
+    wsgi = get_wsgi_application()  # sets Django up before anything imports models
 
     from channels.auth import AuthMiddlewareStack
     from channels.routing import ProtocolTypeRouter, URLRouter
@@ -66,8 +71,15 @@ def node_application() -> NodeApplication:
 
     from .conf import dd_settings
     from .events.hub import EventHubConsumer
+    from .serving.bridge import WsgiBridge
 
     if not dd_settings.service_tokens:
         logger.warning("Node %s: gateway and hubs are open (no SERVICE_TOKENS configured).", dd_settings.node_name)
+    http = WsgiBridge(
+        wsgi,
+        threads=dd_settings.server_threads,
+        max_body=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        body_timeout=dd_settings.server_body_timeout,
+    )
     websocket = AuthMiddlewareStack(URLRouter([re_path(r"^events/(?P<hub>[\w-]+)/?$", EventHubConsumer.as_asgi())]))
-    return NodeApplication(ProtocolTypeRouter({"http": http, "websocket": websocket}))
+    return NodeApplication(ProtocolTypeRouter({"http": http, "websocket": websocket}), http)
