@@ -9,6 +9,7 @@ class DistributedCoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Register the system checks and the OpenAPI description of the service credential."""
+        """Register the system checks, the logging of unhandled errors and the OpenAPI description of the credential."""
         from . import checks  # noqa: F401  (registers the system checks)
+        from .api import errors  # noqa: F401  (logs an unhandled error with the id of its JSON 500)
         from .gateway import schema  # noqa: F401  (documents the service credential in OpenAPI)

@@ -49,6 +49,8 @@ def test_the_defaults_of_an_empty_environment(environment, base_settings):
     assert settings["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
     assert settings["STATIC_ROOT"] is None
     assert settings["LOGGING"]["loggers"]["distributed_core"]["level"] == "INFO"
+    # first, so that the error pages of every other middleware become JSON too
+    assert settings["MIDDLEWARE"][0] == "distributed_core.api.errors.JsonErrorsMiddleware"
 
 
 def test_each_dd_default_is_the_one_in_conf(environment, base_settings):
