@@ -126,8 +126,9 @@ def test_a_chunked_body_is_read_not_taken_as_empty(hardened):
 def test_the_admin_answers_huge_ids_without_a_500(hardened):
     node = hardened.proposals
     env = {**node.env, "DJANGO_SUPERUSER_PASSWORD": "s3cret-admin"}
+    command = ["manage.py", "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.com"]
     created = subprocess.run(
-        [sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.com"],
+        [sys.executable, *command],
         cwd=node.cwd,
         env=env,
         timeout=60,

@@ -19,6 +19,7 @@ from .faults import FaultProxy
 from .hub_client import HubClient
 from .nodes import Suite, wait_until
 from .test_cross_node_http import create_proposal, submit
+from .test_durability import converged
 
 CONNECT_TIMEOUT, READ_TIMEOUT = 1.0, 3.0  # the proposals node's GATEWAY_TIMEOUT here
 MARGIN = 2.0  # seconds a loaded machine may add to an answer bounded by the gateway timeout
@@ -63,16 +64,6 @@ def saga_effects(suite: Suite) -> collections.Counter:
 def decide_all(workflows: Api, plan: list[tuple[int, int, str, str]]) -> None:
     for _, package_id, action, _ in plan:
         assert workflows.post(f"/api/package/{action}", {"id": package_id}).status_code == 200
-
-
-def converged(proposals: Api, plan: list[tuple[int, int, str, str]]) -> bool:
-    """Every proposal has its decided status and no package linked any more."""
-    for proposal_id, _, _, expected in plan:
-        if proposals.get(f"/api/proposal/getStatus/{proposal_id}").json()["state"] != expected:
-            return False
-        if "packageId" in proposals.get(f"/api/proposal/getFromId/{proposal_id}").json():
-            return False
-    return True
 
 
 def assert_exactly_once(suite: Suite, plan: list[tuple[int, int, str, str]]) -> None:
