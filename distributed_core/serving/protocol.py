@@ -88,6 +88,11 @@ class NodeHttpProtocol(HttpToolsProtocol):
     def head_timed_out(self) -> None:
         """The head did not arrive in time: a 408 and the socket is closed."""
         self.head_timer = None
+        if self.cycle is not None and not self.cycle.response_complete:
+            # a pipelined head waits behind a request still being answered: the client waits on
+            # us, not we on it, and a 408 now would break the answer on its way
+            self.start_head_timer()
+            return
         if self.transport is not None and not self.transport.is_closing():
             message = f"Request head not received within {self.header_timeout:g} s"
             self.transport.write(json_answer_bytes(408, message))

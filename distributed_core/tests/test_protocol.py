@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import socket
@@ -21,14 +22,14 @@ async def hello(scope, receive, send) -> None:
 
 
 @contextlib.contextmanager
-def server(header_timeout: float = 0.5, max_connections: int = 100, keepalive: float = 5.0) -> Iterator[int]:
+def server(header_timeout: float = 0.5, max_connections: int = 100, keepalive: float = 5.0, app=hello) -> Iterator[int]:
     """A uvicorn server with the node's protocol on a free loopback port, in a thread; stopped on exit."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     protocol = node_http_protocol(header_timeout=header_timeout, max_connections=max_connections)
     config = uvicorn.Config(
-        hello,
+        app,
         host="127.0.0.1",
         port=port,
         http=protocol,
@@ -124,3 +125,17 @@ def test_an_unparsable_request_gets_a_json_400():
         sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
         status, body = status_and_json(read_all(sock))
         assert status == 400 and body == "Invalid HTTP request received."
+
+
+async def slow(scope, receive, send) -> None:
+    """An ASGI app that takes a second to answer."""
+    await asyncio.sleep(1.0)
+    await hello(scope, receive, send)
+
+
+def test_a_pipelined_head_is_not_timed_out_while_the_request_before_it_is_answered():
+    with server(header_timeout=0.3, app=slow) as port, connect(port) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\n")  # the second head stops half-way
+        first = sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200 OK") and b"408" not in first
+        assert b"408 Request Timeout" in read_all(sock)  # once answered, the second head's deadline runs
