@@ -41,6 +41,10 @@ class RequestRefused(Exception):
         self.message = message
 
 
+class StreamBroken(Exception):
+    """A streamed answer failed after its head was sent: the connection can only be dropped."""
+
+
 class WsgiBridge:
     """An ASGI app for `http` scopes that runs a WSGI app on at most `threads` threads of its own.
 
@@ -68,6 +72,8 @@ class WsgiBridge:
             return
         try:
             answer = await self.run_in_thread(environ_for(scope, body), send)
+        except StreamBroken:
+            raise  # uvicorn closes the connection: the client sees a truncated answer, not a wrong one
         except Exception as error:  # outside Django's own handling (which answers its errors itself)
             answer = json_answer(500, server_error_body(error, scope.get("path", "")), close=True)
         if answer is not None:
@@ -117,9 +123,13 @@ class WsgiBridge:
             # a streamed answer (a static file, a generator): each chunk is sent as the app makes it
             push = async_to_sync(send)
             push({"type": "http.response.start", "status": status, "headers": headers})
-            for chunk in result:
-                if chunk:
-                    push({"type": "http.response.body", "body": chunk, "more_body": True})
+            try:
+                for chunk in result:
+                    if chunk:
+                        push({"type": "http.response.body", "body": chunk, "more_body": True})
+            except Exception as error:
+                server_error_body(error, environ["PATH_INFO"])  # logged with its id
+                raise StreamBroken(str(error)) from error
             push({"type": "http.response.body", "body": b"", "more_body": False})
             return None
         finally:

@@ -7,7 +7,9 @@ import json
 import logging
 import threading
 
-from distributed_core.serving.bridge import WsgiBridge, environ_for
+import pytest
+
+from distributed_core.serving.bridge import StreamBroken, WsgiBridge, environ_for
 
 
 def scope(method: str = "POST", path: str = "/api/thing/save", headers=(), query: bytes = b"") -> dict:
@@ -155,3 +157,19 @@ def test_without_a_limit_any_body_is_read():
     big = [{"type": "http.request", "body": b"x" * 100_000}]
     assert serve(bridge(echo_app(seen), max_body=None), scope(), big)[0] == 200
     assert seen[0][2] == b"x" * 100_000
+
+
+def test_a_streamed_answer_that_breaks_is_dropped_not_finished():
+    class Broken:
+        streaming = True
+
+        def __iter__(self):
+            yield b"one,"
+            raise RuntimeError("the file went away")
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return Broken()
+
+    with pytest.raises(StreamBroken):  # uvicorn then closes the connection
+        serve(bridge(app), scope(method="GET"), [{"type": "http.request", "body": b""}])
