@@ -13,10 +13,13 @@ import asyncio
 import contextlib
 import gc
 import logging
+import sys
 
 __all__ = ["node_application"]
 
 logger = logging.getLogger("distributed_core")
+
+SWITCH_INTERVAL = 0.0005  # seconds a thread may hold the GIL while another one waits for it
 
 
 class NodeApplication:
@@ -45,6 +48,10 @@ class NodeApplication:
                 # collector's generations, so a full collection does not stall a broadcast.
                 gc.collect()
                 gc.freeze()
+                # Request threads run short bursts of Python between database calls; one that holds
+                # SQLite's write lock waits for the GIL after each call for up to the switch interval
+                # while others run (5 ms by default): saves queue behind that wait.
+                sys.setswitchinterval(SWITCH_INTERVAL)
                 if dd_settings.run_listeners_in_process and dd_settings.listeners:
                     self.listeners = asyncio.create_task(run_listeners())
                 await send({"type": "lifespan.startup.complete"})
