@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import uuid
 
 import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from django.db.migrations.executor import MigrationExecutor
 from django.test import RequestFactory
 
@@ -51,3 +56,23 @@ def test_a_database_that_does_not_answer_is_unreachable():
 
 def test_only_safe_methods():
     assert health.health(RequestFactory().post("/")).status_code == 405
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="needs Redis: set TEST_REDIS_URL")
+def test_ready_on_redis_while_a_hub_waits_for_its_messages(settings):
+    host = {"address": os.environ["TEST_REDIS_URL"], "socket_timeout": None}
+    config = {"hosts": [host], "prefix": f"ready-test-{uuid.uuid4().hex[:8]}"}
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": config}}
+
+    async def probe_while_a_consumer_waits() -> str | None:
+        layer = get_channel_layer()
+        waiting = asyncio.create_task(layer.receive(await layer.new_channel()))  # as a connected hub does
+        await asyncio.sleep(0.3)
+        try:
+            return await sync_to_async(health.channel_layer_problem, thread_sensitive=False)()  # as a request does
+        finally:
+            waiting.cancel()
+            await asyncio.gather(waiting, return_exceptions=True)
+            await layer.flush()
+
+    assert asyncio.run(probe_while_a_consumer_waits()) is None
