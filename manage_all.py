@@ -107,7 +107,7 @@ def local_address(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def server_command(name: str, host: str, port: int, workers: int) -> list[str]:
+def server_command(host: str, port: int, workers: int) -> list[str]:
     """How a deployment serves a node: `manage.py serve` (REST and hubs on one port; see docs/operations.md)."""
     return [sys.executable, "manage.py", "serve", "--host", host, "--port", str(port), "--workers", str(workers)]
 
@@ -139,7 +139,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         env["RUN_LISTENERS"] = "0"  # one `manage.py listen` per node instead of one per worker
     programs: list[Program] = []
     for node in NODES:
-        command = server_command(node["name"], args.host, node["port"], args.workers)
+        command = server_command(args.host, node["port"], args.workers)
         health = f"http://{local_address(args.host)}:{node['port']}/health/"
         programs.append(Program(f"{node['name']} node", command, node_dir(node["name"]), health_url=health))
         if args.workers > 1 and node.get("listeners"):
