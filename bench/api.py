@@ -75,7 +75,7 @@ class BenchError(RuntimeError):
 
 
 def uvicorn_command(app: str, port: int, lifespan: str) -> list[str]:
-    """One uvicorn worker serving `app`, as manage_all.py's `server_command` starts a node."""
+    """One plain uvicorn worker serving `app` (the baseline through Django's ASGI handler, or the node)."""
     command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
     return [*command, "--no-access-log", "--lifespan", lifespan]
 
