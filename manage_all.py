@@ -23,11 +23,9 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 import venv
 from pathlib import Path
 
@@ -123,18 +121,20 @@ def port_in_use(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def server_command(name: str, host: str, port: int, workers: int) -> list[str]:
-    command = [sys.executable, "-m", "uvicorn", f"{name}_project.asgi:application", "--host", host, "--port", str(port)]
-    command += ["--no-access-log", "--lifespan", "on"]
-    # SignalR records are small: compressing them costs every hub connection ~300 KB of zlib state and
-    # every broadcast a deflate per connection (ASP.NET Core leaves WebSocket compression off too)
-    command += ["--ws-per-message-deflate", "false"]
-    if workers > 1:
-        command += ["--workers", str(workers)]
-    return command
+def local_address(host: str) -> str:
+    """Where this machine reaches a server bound to `host` (a wildcard address means loopback), URL-ready."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"[{host}]" if ":" in host else host
+
+
+def server_command(host: str, port: int, workers: int) -> list[str]:
+    """How a deployment serves a node: `manage.py serve` (REST and hubs on one port; see docs/operations.md)."""
+    return [sys.executable, "manage.py", "serve", "--host", host, "--port", str(port), "--workers", str(workers)]
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    from distributed_core.serving.supervisor import Program, Supervisor
+
     if args.workers > 1 and not os.environ.get("REDIS_URL"):
         print("--workers > 1 needs REDIS_URL: workers of one node share events through Redis.", file=sys.stderr)
         return 2
@@ -157,44 +157,21 @@ def cmd_up(args: argparse.Namespace) -> int:
         env.setdefault(f"{node['name'].upper()}_GATEWAY_URL", f"http://{args.host}:{node['port']}")
     if args.workers > 1:
         env["RUN_LISTENERS"] = "0"  # one `manage.py listen` per node instead of one per worker
-    processes: list[tuple[str, subprocess.Popen]] = []
+    programs: list[Program] = []
     for node in NODES:
-        command = server_command(node["name"], args.host, node["port"], args.workers)
-        processes.append((node["name"], subprocess.Popen(command, cwd=node_dir(node["name"]), env=env)))
+        command = server_command(args.host, node["port"], args.workers)
+        health = f"http://{local_address(args.host)}:{node['port']}/health/"
+        programs.append(Program(f"{node['name']} node", command, node_dir(node["name"]), health_url=health))
         if args.workers > 1 and node.get("listeners"):
             listen = [sys.executable, "manage.py", "listen"]
-            processes.append(
-                (f"{node['name']} listener", subprocess.Popen(listen, cwd=node_dir(node["name"]), env=env))
-            )
+            programs.append(Program(f"{node['name']} listener", listen, node_dir(node["name"])))
     print()
     for node in NODES:
         base = f"http://{args.host}:{node['port']}"
         print(f"  {node['name']:<10} {base}/api/   swagger: {base}/swagger/   admin: {base}/admin/")
         print(f"  {'':<10} events: {base.replace('http', 'ws')}/events/<hub>   status: {base}/events/status")
-    print("\nPress Ctrl-C to stop every node.", flush=True)
-    stopping = False
-
-    def stop(*_):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    code = 0
-    while not stopping:
-        for name, process in processes:
-            if process.poll() is not None:
-                print(f"The {name} node exited with code {process.returncode}; stopping the others.", file=sys.stderr)
-                stopping, code = True, 1
-        time.sleep(0.2)
-    for _, process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for _, process in processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    print("\nA node that stops is restarted. Press Ctrl-C to stop every node.", flush=True)
+    code = Supervisor(programs, env).run()
     print("All nodes stopped.")
     return code
 

@@ -1,7 +1,7 @@
 """Benchmark of the REST path: the proposals node against bare DRF, side by side (not a test: it prints figures).
 
-    .venv/bin/python bench/api.py [--rounds 3] [--seconds 5] [--database sqlite|postgres] [--node-server uvicorn]
-                                  [--check]    (--help for the rest; about 2 minutes by default)
+    .venv/bin/python bench/api.py [--rounds 3] [--seconds 5] [--database sqlite|postgres] [--node-server serve]
+                                  [--baseline-conn-max-age 0] [--check]    (--help for the rest; ~2 minutes)
 
 Starts three servers as subprocesses on free 127.0.0.1 ports, each with a fresh, migrated database
 (SQLite files in a temporary folder, or temporary PostgreSQL databases with `--database postgres`),
@@ -10,8 +10,11 @@ one worker each, DEBUG=0, the in-memory channel layer:
     gunicorn  bench/baseline (a bare DRF project: one model of Proposal's shape, one ModelViewSet) on
               gunicorn, sync worker
     uvicorn   the same project on uvicorn, through Django's ASGI handler
-    node      the proposals node served as a deployment serves it today (`--node-server`, see NODE_SERVERS)
+    node      the proposals node served as a deployment serves it: `manage.py serve` (`--node-server`, see
+              NODE_SERVERS for the other ways it can be served)
 
+The baseline keeps Django's default of a new database connection per request; `--baseline-conn-max-age
+600` gives it persistent connections like the node's, to see what the rest of the difference is made of.
 It seeds each with a few rows, then measures with wrk (`-t1 -c8`) the requests/s of a read (GET one
 entity) and a save (POST that creates one), in several rounds. Within a round each target gets 5 s of
 each measure as 1 s wrk runs that the targets take in turns (in a rotating order), so that the load of
@@ -61,6 +64,7 @@ TARGETS = {"read": 0.9, "save": 0.8}  # node / bare DRF on gunicorn, issue 12
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 # Variables of the caller's shell that would change what a server runs on.
 INHERITED_SETTINGS = ("REDIS_URL", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "DD_DATA_DIR", "RUN_LISTENERS")
+INHERITED_SETTINGS += ("CONN_MAX_AGE", "SERVER_THREADS")
 
 
 class BenchError(RuntimeError):
@@ -71,7 +75,7 @@ class BenchError(RuntimeError):
 
 
 def uvicorn_command(app: str, port: int, lifespan: str) -> list[str]:
-    """One uvicorn worker serving `app`, as manage_all.py's `server_command` starts a node."""
+    """One plain uvicorn worker serving `app` (the baseline through Django's ASGI handler, or the node)."""
     command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
     return [*command, "--no-access-log", "--lifespan", lifespan]
 
@@ -82,8 +86,13 @@ def gunicorn_command(app: str, port: int, worker_class: str = "sync") -> list[st
     return [*command, "--worker-class", worker_class, "--no-control-socket"]
 
 
+def node_served(port: int) -> list[str]:
+    """The deployment: `manage.py serve`, one worker (REST on the node's threads, hubs on the same port)."""
+    return [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+
+
 def node_on_uvicorn(port: int) -> list[str]:
-    """Today's deployment: `uvicorn proposals_project.asgi:application`, one worker."""
+    """The node's ASGI application on plain uvicorn (its HTTP protocol, without the node's head deadline)."""
     return uvicorn_command("proposals_project.asgi:application", port, lifespan="on")
 
 
@@ -95,6 +104,7 @@ def node_on_gunicorn(worker_class: str) -> Callable[[int], list[str]]:
 # The node's ways of being served, by --node-server name: a function of the port that answers the
 # command line, run in proposals_node/. Add a way here (a WSGI bridge, ...) to measure it.
 NODE_SERVERS: dict[str, Callable[[int], list[str]]] = {
+    "serve": node_served,
     "uvicorn": node_on_uvicorn,
     "gunicorn-uvicorn": node_on_gunicorn("uvicorn.workers.UvicornWorker"),
     "gunicorn-asgi": node_on_gunicorn("asgi"),  # gunicorn's own ASGI worker
@@ -247,15 +257,16 @@ def base_env() -> dict[str, str]:
     return env
 
 
-def make_targets(databases: Databases, node_server: str, tmp: Path) -> list[Target]:
+def make_targets(databases: Databases, node_server: str, tmp: Path, baseline_conn_max_age: int = 0) -> list[Target]:
     """The bare DRF baseline on gunicorn and on uvicorn, and the node served by `node_server`."""
 
     def baseline(name: str, command: Callable[[int], list[str]]) -> Target:
+        database = databases.env_for(name, "BASELINE_DATA_DIR", "DATABASE_URL")
         return Target(
             name=name,
             cwd=BASELINE_DIR,
             command=command,
-            env={**base_env(), **databases.env_for(name, "BASELINE_DATA_DIR", "DATABASE_URL")},
+            env={**base_env(), **database, "CONN_MAX_AGE": str(baseline_conn_max_age)},
             read_path="/api/proposals/{id}/",
             save_path="/api/proposals/",
             created_id=lambda body: body["id"],
@@ -452,7 +463,13 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL,
         help=f"the server of --database postgres, no database name (TEST_POSTGRES_URL, else {DEFAULT_POSTGRES_URL})",
     )
-    parser.add_argument("--node-server", choices=sorted(NODE_SERVERS), default="uvicorn", help="how the node is served")
+    parser.add_argument("--node-server", choices=sorted(NODE_SERVERS), default="serve", help="how the node is served")
+    parser.add_argument(
+        "--baseline-conn-max-age",
+        type=int,
+        default=0,
+        help="CONN_MAX_AGE of the baseline (default 0, Django's: a new connection per request)",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
     args = parser.parse_args(argv)
 
@@ -463,9 +480,10 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(folder)
         databases = Databases(args.database, tmp, args.postgres_url)
         try:
-            targets = make_targets(databases, args.node_server, tmp)
+            targets = make_targets(databases, args.node_server, tmp, args.baseline_conn_max_age)
             with running(targets):
-                print(f"database: {args.database}; one worker each; DEBUG=0", flush=True)
+                print(f"database: {args.database}; one worker each; DEBUG=0", end="", flush=True)
+                print(f"; baseline CONN_MAX_AGE={args.baseline_conn_max_age}", flush=True)
                 for target in targets:
                     print(f"  {target.name:<9} {target.cwd.relative_to(ROOT)}: {target.shown_command()}", flush=True)
                 results = measure_rounds(

@@ -9,9 +9,12 @@ class DistributedCoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Register the system checks and the service credential's OpenAPI scheme; mask credentials in logs."""
+        """Register the system checks, the logging of unhandled errors and the OpenAPI extensions; mask credentials."""
         from . import checks  # noqa: F401  (registers the system checks)
-        from .api import schema  # noqa: F401  (registers the OpenAPI extension of entity serializers)
+        from .api import (
+            errors,  # noqa: F401  (logs an unhandled error with the id of its JSON 500)
+            schema,  # noqa: F401  (registers the OpenAPI extension of entity serializers)
+        )
         from .gateway import schema as gateway_schema  # noqa: F401  (documents the service credential in OpenAPI)
         from .redaction import install_log_redaction
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "distributed_core.api.errors.JsonErrorsMiddleware",  # first: it turns every other one's error pages into JSON
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,7 +62,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "distributed_core.api.errors.JsonErrorsMiddleware",
 ]
 
 TEMPLATES = [
@@ -183,7 +183,9 @@ DD_SERVICE_TOKENS = env.list("SERVICE_TOKENS", default=conf.DEFAULTS["DD_SERVICE
 DD_ALLOW_ANONYMOUS = env.bool("ALLOW_ANONYMOUS", default=DEBUG)
 DD_AUTH_TOKEN_LIFETIME = env.int("AUTH_TOKEN_LIFETIME", default=conf.DEFAULTS["DD_AUTH_TOKEN_LIFETIME"])
 DD_GATEWAYS = conf.DEFAULTS["DD_GATEWAYS"]
-DD_GATEWAY_TIMEOUT = conf.DEFAULTS["DD_GATEWAY_TIMEOUT"]
+# "connect,read" seconds, or one number for both
+_gateway_timeout = env.list("GATEWAY_TIMEOUT", cast=float, default=list(conf.DEFAULTS["DD_GATEWAY_TIMEOUT"]))
+DD_GATEWAY_TIMEOUT = (_gateway_timeout[0], _gateway_timeout[-1])
 DD_HUBS = conf.DEFAULTS["DD_HUBS"]
 DD_HUB_KEEPALIVE_INTERVAL = env.float("HUB_KEEPALIVE_INTERVAL", default=conf.DEFAULTS["DD_HUB_KEEPALIVE_INTERVAL"])
 DD_HUB_MAX_MESSAGE_SIZE = conf.DEFAULTS["DD_HUB_MAX_MESSAGE_SIZE"]
@@ -202,3 +204,11 @@ DD_RUN_LISTENERS = env.bool("RUN_LISTENERS", default=conf.DEFAULTS["DD_RUN_LISTE
 DD_LISTENER_BATCH_SIZE = env.int("LISTENER_BATCH_SIZE", default=conf.DEFAULTS["DD_LISTENER_BATCH_SIZE"])
 DD_LISTENER_MAX_ATTEMPTS = env.int("LISTENER_MAX_ATTEMPTS", default=conf.DEFAULTS["DD_LISTENER_MAX_ATTEMPTS"])
 DD_LISTENER_RETRY_BACKOFF = env.float("LISTENER_RETRY_BACKOFF", default=conf.DEFAULTS["DD_LISTENER_RETRY_BACKOFF"])
+# how `manage.py serve` serves the node (see docs/operations.md, "Serving a node")
+DD_SERVER_THREADS = env.int("SERVER_THREADS", default=conf.DEFAULTS["DD_SERVER_THREADS"])
+DD_SERVER_MAX_CONNECTIONS = env.int("SERVER_MAX_CONNECTIONS", default=conf.DEFAULTS["DD_SERVER_MAX_CONNECTIONS"])
+DD_SERVER_HEADER_TIMEOUT = env.float("SERVER_HEADER_TIMEOUT", default=conf.DEFAULTS["DD_SERVER_HEADER_TIMEOUT"])
+DD_SERVER_BODY_TIMEOUT = env.float("SERVER_BODY_TIMEOUT", default=conf.DEFAULTS["DD_SERVER_BODY_TIMEOUT"])
+DD_SERVER_KEEPALIVE_TIMEOUT = env.float(
+    "SERVER_KEEPALIVE_TIMEOUT", default=conf.DEFAULTS["DD_SERVER_KEEPALIVE_TIMEOUT"]
+)

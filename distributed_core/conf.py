@@ -62,6 +62,16 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "DD_LISTENER_MAX_ATTEMPTS": 5,
         # seconds before a listener's first retry of a failing event; doubled for each further try
         "DD_LISTENER_RETRY_BACKOFF": 0.5,
+        # the most threads a server process runs HTTP requests on (each keeps its database connection)
+        "DD_SERVER_THREADS": 16,
+        # the most open sockets a server process keeps (HTTP and WebSocket); beyond it, a new one is refused
+        "DD_SERVER_MAX_CONNECTIONS": 4096,
+        # seconds a client has to send a request's head (line and headers) once it has begun or connected
+        "DD_SERVER_HEADER_TIMEOUT": 10.0,
+        # seconds a client has to send a request's body once its head has arrived
+        "DD_SERVER_BODY_TIMEOUT": 30.0,
+        # seconds an idle keep-alive connection stays open between requests
+        "DD_SERVER_KEEPALIVE_TIMEOUT": 5.0,
     }
 )
 """The default of each `DD_*` setting, read-only: the one place each is written."""
@@ -180,6 +190,31 @@ class DistributedSettings:
     def listener_retry_backoff(self) -> float:
         """`DD_LISTENER_RETRY_BACKOFF`: seconds before the first retry of a failing event (doubled after)."""
         return float(_setting("DD_LISTENER_RETRY_BACKOFF"))
+
+    @property
+    def server_threads(self) -> int:
+        """`DD_SERVER_THREADS`: the most threads a server process runs HTTP requests on."""
+        return int(_setting("DD_SERVER_THREADS"))
+
+    @property
+    def server_max_connections(self) -> int:
+        """`DD_SERVER_MAX_CONNECTIONS`: the most open sockets a server process keeps."""
+        return int(_setting("DD_SERVER_MAX_CONNECTIONS"))
+
+    @property
+    def server_header_timeout(self) -> float:
+        """`DD_SERVER_HEADER_TIMEOUT`: seconds a client has to send a request's head."""
+        return float(_setting("DD_SERVER_HEADER_TIMEOUT"))
+
+    @property
+    def server_body_timeout(self) -> float:
+        """`DD_SERVER_BODY_TIMEOUT`: seconds a client has to send a request's body after its head."""
+        return float(_setting("DD_SERVER_BODY_TIMEOUT"))
+
+    @property
+    def server_keepalive_timeout(self) -> float:
+        """`DD_SERVER_KEEPALIVE_TIMEOUT`: seconds an idle keep-alive connection stays open."""
+        return float(_setting("DD_SERVER_KEEPALIVE_TIMEOUT"))
 
     def gateway(self, name: str) -> dict[str, Any]:
         """The `DD_GATEWAYS` entry `name`; a LookupError listing the configured names otherwise."""

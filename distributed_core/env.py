@@ -31,20 +31,26 @@ env = environ.Env()
 def node_database(node: str, folder: Path) -> dict[str, Any]:
     """`<NODE>_DATABASE_URL`, else `DATABASE_URL`, else a SQLite file `<node>.sqlite3` in `DD_DATA_DIR` or `folder`.
 
-    The URLs are django-environ's: `postgres://...`, and `mssql://...` for mssql-django.
+    The URLs are django-environ's: `postgres://...`, and `mssql://...` for mssql-django. Either
+    way the connection outlives a request (`CONN_MAX_AGE` seconds, checked before reuse): the
+    server's request threads each keep theirs, instead of connecting anew for every request.
     """
     url = env.str(f"{node.upper()}_DATABASE_URL", default="") or env.str("DATABASE_URL", default="")
+    persistent = {"CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=600), "CONN_HEALTH_CHECKS": True}
     if url:
-        return env.db_url_config(url)
+        return {**env.db_url_config(url), **persistent}
     data_dir = Path(env.str("DD_DATA_DIR", default="") or folder)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's SQLite backend, whose transactions queue on a lock of this process before BEGIN,
+        # rather than sleeping in SQLite's busy handler while another thread writes
+        "ENGINE": "distributed_core.db.sqlite3",
         "NAME": data_dir / f"{node}.sqlite3",
         # IMMEDIATE takes the write lock when a transaction starts, so concurrent commands on
         # one row serialize (SQLite has no SELECT ... FOR UPDATE); WAL lets readers go on.
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
         # A file (not :memory:) so tests that race threads share one database.
         "TEST": {"NAME": data_dir / f"test_{node}.sqlite3"},
+        **persistent,
     }
 
 

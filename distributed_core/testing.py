@@ -10,7 +10,14 @@ from urllib.parse import unquote, urlparse
 from asgiref.testing import ApplicationCommunicator
 from django.test import Client
 
-__all__ = ["LIVE_UPDATES_NOTICE", "JsonClient", "WebsocketClient", "get_app_page", "signalr_client_missing"]
+__all__ = [
+    "LIVE_UPDATES_NOTICE",
+    "JsonClient",
+    "WebsocketClient",
+    "close_sync_thread_connections",
+    "get_app_page",
+    "signalr_client_missing",
+]
 
 LIVE_UPDATES_NOTICE = "live updates unavailable (run npm ci)"
 
@@ -107,3 +114,16 @@ def get_app_page(client: Client, app_script: str, live: bool) -> str:
     else:
         assert LIVE_UPDATES_NOTICE in html and "signalr.min.js" not in html
     return html
+
+
+def close_sync_thread_connections() -> None:
+    """Close the database connections of asgiref's shared sync thread, where async tests' database calls ran.
+
+    Connections outlive a request (`CONN_MAX_AGE`), so that thread keeps its own after the last
+    test; call this at the end of a session that ran async tests, before the test database is
+    dropped (PostgreSQL refuses to drop a database in use).
+    """
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)

@@ -1,6 +1,6 @@
-"""Real node processes for cross-node tests: each node is migrated and served by uvicorn on a
-free loopback port, with its own database (a fresh SQLite folder, or fresh PostgreSQL
-databases when TEST_POSTGRES_URL is set), and stopped by the test that started it.
+"""Real node processes for cross-node tests: each node is migrated and served as a deployment serves
+it (`manage.py serve`) on a free loopback port, with its own database (a fresh SQLite folder, or
+fresh PostgreSQL databases when TEST_POSTGRES_URL is set), and stopped by the test that started it.
 
 A Suite runs with DEBUG=1 (open, as the embedded default) unless `debug=False`: then it is
 closed as in deployment, and `add_user` gives people accounts (the same on every node)."""
@@ -100,7 +100,7 @@ class Databases:
 
 
 class NodeProcess:
-    """One node served by uvicorn on 127.0.0.1:<free port>."""
+    """One node served by `manage.py serve` on 127.0.0.1:<free port>."""
 
     def __init__(
         self, name: str, env: dict[str, str], log_dir: Path, port: int | None = None, root: Path = ROOT
@@ -141,19 +141,18 @@ class NodeProcess:
         return done
 
     def start(self) -> NodeProcess:
-        command = [sys.executable, "-m", "uvicorn", f"{self.name}_project.asgi:application"]
-        command += ["--host", "127.0.0.1", "--port", str(self.port), "--lifespan", "on"]
-        command += [] if self.access_log else ["--no-access-log"]
-        command += ["--ws-per-message-deflate", "false"]  # as manage_all.py serves a node: see server_command
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        wait_until(self.is_up, timeout=START_TIMEOUT, message=f"{self.name} node answering on {self.url}")
+        command = [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        command += ["--access-log"] if self.access_log else []
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until(self.is_up, timeout=START_TIMEOUT, message=f"{self.name} node ready on {self.url}")
         return self
 
     def is_up(self) -> bool:
+        """Whether the node answers `/ready/` (its database, channel layer and migrations are fine)."""
         if self.process is not None and self.process.poll() is not None:
             raise RuntimeError(f"{self.name} node exited with {self.process.returncode}; see {self.log_path}")
-        return requests.get(f"{self.url}/api/", timeout=1).status_code == 200
+        return requests.get(f"{self.url}/ready/", timeout=2).status_code == 200
 
     def stop(self) -> None:
         stop_process(self.process)

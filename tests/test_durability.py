@@ -39,15 +39,7 @@ def test_sigkill_during_decisions_then_restart_converges_exactly_once(tmp_path):
             assert workflows.post(f"/api/package/{action}", {"id": package_id}).status_code == 200
         suite.proposals.start()
 
-        def converged() -> bool:
-            for proposal_id, _, _, expected in plan:
-                if proposals.get(f"/api/proposal/getStatus/{proposal_id}").json()["state"] != expected:
-                    return False
-                if "packageId" in proposals.get(f"/api/proposal/getFromId/{proposal_id}").json():
-                    return False
-            return True
-
-        wait_until(converged, timeout=60, interval=0.2, message="every proposal in its decided state")
+        wait_until(lambda: converged(proposals, plan), timeout=60, interval=0.2, message="every proposal decided")
 
         last_seq = workflows.get("/events/status").json()["hubs"][0]["lastSeq"]
         wait_until(
@@ -110,3 +102,14 @@ def test_sigkill_during_a_batched_catch_up_then_restart_converges_exactly_once(t
         assert statuses == {"Active"}
     finally:
         suite.stop()
+
+
+def converged(proposals: Api, plan: list[tuple[int, int, str, str]]) -> bool:
+    """Every proposal of `plan` (proposal id, package id, action, expected state) has its decided
+    status and no package linked any more."""
+    for proposal_id, _, _, expected in plan:
+        if proposals.get(f"/api/proposal/getStatus/{proposal_id}").json()["state"] != expected:
+            return False
+        if "packageId" in proposals.get(f"/api/proposal/getFromId/{proposal_id}").json():
+            return False
+    return True

@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -25,11 +27,13 @@ def suite_copy(tmp_path):
     return root, {node["name"]: node["port"] for node in nodes}
 
 
-def manage_all(root, *args: str, env_extra: dict[str, str] | None = None, **kwargs) -> subprocess.Popen:
+def manage_all(
+    root, *args: str, env_extra: dict[str, str] | None = None, stdout=subprocess.PIPE, **kwargs
+) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
     env.update({"DD_SKIP_VENV": "1", **(env_extra or {})})
     return subprocess.Popen(
-        [sys.executable, "manage_all.py", *args], cwd=root, env=env, text=True, stdout=subprocess.PIPE, **kwargs
+        [sys.executable, "manage_all.py", *args], cwd=root, env=env, text=True, stdout=stdout, **kwargs
     )
 
 
@@ -110,3 +114,44 @@ def test_a_part_the_machine_cannot_run_is_counted_as_skipped(capsys):
     manage_all.skip_part(parts, "the lint test: for this test", lint, dict(os.environ))
     assert parts == [("the lint test: for this test", 1)]
     assert "SKIPPED the lint test: for this test" in capsys.readouterr().out
+
+
+def test_up_restarts_a_node_killed_with_sigkill_while_the_other_keeps_serving(suite_copy, tmp_path):
+    root, ports = suite_copy
+    log_path = tmp_path / "up.log"
+    proposals, workflows = (f"http://127.0.0.1:{ports[name]}" for name in ("proposals", "workflows"))
+
+    def pid_of(verb: str) -> int:
+        found = re.findall(rf"supervisor: {verb} the proposals node \(pid (\d+)\)", log_path.read_text())
+        return int(found[-1]) if found else 0
+
+    with log_path.open("w") as log:  # a file, not a pipe: nothing the nodes print can fill it and block them
+        process = manage_all(root, "up", stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for url in (proposals, workflows):
+            wait_until(lambda u=url: requests.get(f"{u}/ready/", timeout=1).ok, timeout=60)
+        first = wait_until(lambda: pid_of("started"), message="the proposals node's pid in the log")
+        os.kill(first, signal.SIGKILL)
+
+        answers = []  # workflows, asked all along while proposals is down and coming back
+        deadline = time.monotonic() + 60
+        while not pid_of("restarted"):
+            assert time.monotonic() < deadline, log_path.read_text()
+            answers.append(requests.get(f"{workflows}/api/package/get", timeout=5).status_code)
+            time.sleep(0.1)
+        wait_until(lambda: requests.get(f"{proposals}/ready/", timeout=1).ok, timeout=60)
+        assert requests.get(f"{proposals}/api/proposal/get", timeout=5).status_code == 200
+        assert answers and set(answers) == {200}
+        assert pid_of("restarted") != first
+        assert re.search(
+            r"the proposals node exited with code -9 after [\d.]+ s; restarting it in 1 s", log_path.read_text()
+        )
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    output = log_path.read_text()
+    assert process.returncode == 0, output
+    assert "All nodes stopped." in output
+    for port in ports.values():
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still served"

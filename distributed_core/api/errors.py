@@ -1,23 +1,40 @@
-"""JSON answers for errors Django raises outside DRF views (unknown URLs, bad hosts, CSRF, crashes).
+"""JSON answers for errors Django handles outside DRF views (unknown URLs, refused requests, crashes).
 
-Wired as `handler400`/`handler404`/`handler500` in each node's URLconf, as CSRF_FAILURE_VIEW and
-as a middleware, so that a client never receives an HTML error page (with DEBUG on, Django
-still shows its debug page for a refused Host).
+Every way Django turns a failure into a response ends in JSON here, whatever DEBUG says
+(admin and static files keep Django's pages):
+
+- a view's unhandled exception: `JsonErrorsMiddleware.process_exception`, a logged JSON 500;
+- an exception in a middleware or elsewhere in Django's handler: `log_unhandled_error` (on
+  `got_request_exception`) logs it with an id, then `server_error` (`handler500`) answers the
+  JSON 500 with that id, or, with DEBUG on, the middleware replaces Django's debug page by it;
+- any other error answer that is not JSON (a 404 page, a 400 for a bad Host, a 405, a CSRF
+  403): the middleware answers its status with the message as a JSON string; a DRF answer
+  another renderer made (the schema's YAML) keeps its data, as JSON. DRF's browsable API,
+  which a browser asks for, stays as it is.
+
+The middleware is the first in `MIDDLEWARE`, so it sees what every other middleware answers.
+`handler400` (a refused Host with DEBUG off) and CSRF_FAILURE_VIEW answer their own JSON.
 """
 
 from __future__ import annotations
 
-import logging
+import sys
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.signals import got_request_exception
+from django.dispatch import receiver
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from rest_framework.response import Response
 
 from .exception_handler import server_error_body
 
-__all__ = ["JsonErrorsMiddleware", "bad_request", "csrf_failure", "not_found", "server_error"]
-
-logger = logging.getLogger("distributed_core")
+__all__ = ["JsonErrorsMiddleware", "bad_request", "csrf_failure", "log_unhandled_error", "not_found", "server_error"]
 
 HTML_PREFIXES = ("/admin", "/static")
+# what Django itself answers with a 4xx (then made JSON below): not an error of the node
+REFUSALS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
+BODY_HEADERS = {"content-type", "content-length", "content-encoding", "content-disposition"}
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -36,28 +53,60 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """`handler500`: a 500 whose body is a JSON object: type `ServerError`, a generic message, the path."""
-    return JsonResponse({"type": "ServerError", "message": "Internal server error", "path": request.path}, status=500)
+    """`handler500`: the JSON 500 body (type `ServerError`, a generic message, the path, the logged error's id)."""
+    return JsonResponse(logged_error_body(request), status=500)
+
+
+@receiver(got_request_exception)
+def log_unhandled_error(sender, request: HttpRequest | None = None, **kwargs) -> None:
+    """Log the exception Django's handler is about to answer with a 500, once, with the id its body will carry."""
+    error = sys.exc_info()[1]
+    if request is not None and error is not None:
+        request.server_error_body = server_error_body(error, request.path)
+
+
+def logged_error_body(request: HttpRequest) -> dict[str, str]:
+    """The 500 body `log_unhandled_error` made for this request, else one for the exception being handled."""
+    body = getattr(request, "server_error_body", None)
+    if body is None:
+        error = sys.exc_info()[1] or RuntimeError("A 500 answer without an exception")
+        body = request.server_error_body = server_error_body(error, request.path)
+    return body
 
 
 class JsonErrorsMiddleware:
-    """Answer unknown routes and unhandled errors with JSON, whatever DEBUG says (admin aside)."""
+    """Answer unknown routes, refusals and unhandled errors with JSON, whatever DEBUG says (admin aside)."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (
-            response.status_code == 404
-            and "html" in response.get("Content-Type", "")
-            and not request.path.startswith(HTML_PREFIXES)
-        ):
-            return not_found(request)
-        return response
+        content_type = response.get("Content-Type", "")
+        if response.status_code < 400 or "json" in content_type or request.path.startswith(HTML_PREFIXES):
+            return response
+        if isinstance(response, Response) and "html" in content_type:
+            return response  # DRF's browsable API, which the client asked for
+        return self.as_json(request, response)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        """Log an unhandled error and answer a JSON 500; admin and static paths keep Django's page."""
-        if request.path.startswith(HTML_PREFIXES):
+        """Log a view's unhandled error and answer a JSON 500; admin and static paths keep Django's page."""
+        if request.path.startswith(HTML_PREFIXES) or isinstance(exception, REFUSALS):
             return None
         return JsonResponse(server_error_body(exception, request.path), status=500)
+
+    def as_json(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """The JSON answer of an error response that is not JSON (an HTML or text page)."""
+        if isinstance(response, Response):  # rendered by another renderer (the schema's YAML): same data as JSON
+            answer = JsonResponse(response.data, status=response.status_code, safe=False)
+        elif response.status_code == 404:
+            answer = not_found(request)
+        elif response.status_code == 500 and hasattr(request, "server_error_body"):
+            answer = JsonResponse(request.server_error_body, status=500)  # Django's debug page of that error
+        else:
+            answer = JsonResponse(response.reason_phrase, status=response.status_code, safe=False)
+        for header, value in response.items():  # CORS, Allow, Retry-After, Vary, ... stay as they were
+            if header.lower() not in BODY_HEADERS:
+                answer[header] = value
+        answer.cookies = response.cookies
+        return answer

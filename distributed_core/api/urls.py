@@ -1,4 +1,4 @@
-"""The URLconf every node shares: wire routes, DRF resource routes, users, hub negotiation, admin, OpenAPI."""
+"""The URLconf every node shares: wire routes, DRF resource routes, users, hub negotiation, health, admin, OpenAPI."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from ..auth.urls import auth_urls
 from ..events.negotiate import negotiate
 from ..events.status import events_status
+from ..serving.health import health, ready
 
 __all__ = ["NodeRouter", "node_urls"]
 
@@ -35,6 +36,8 @@ def node_urls(*wire_patterns: list[URLPattern], resources: dict[str, type]) -> l
         path("api/", include(router.urls)),
         path("events/status", events_status, name="events-status"),
         re_path(r"^events/(?P<hub>[\w-]+)/negotiate/?$", negotiate, name="events-negotiate"),
+        re_path(r"^health/?$", health, name="health"),
+        re_path(r"^ready/?$", ready, name="ready"),
         path("admin/", admin.site.urls),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
         path("swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),

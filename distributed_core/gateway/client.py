@@ -85,7 +85,7 @@ class GatewayClient:
     def _decode(self, response: requests.Response) -> Any:
         try:
             return response.json()
-        except (ValueError, json.JSONDecodeError) as error:
+        except (ValueError, RecursionError) as error:  # not JSON, or JSON nested past what Python decodes
             raise GatewayUnavailable(
                 f"The {self.node_name} node answered {response.status_code} with something that is not JSON"
             ) from error

@@ -28,6 +28,9 @@ READ |= {"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "TRUST_X_FORWARDED_PROTO
 READ |= {"HUB_HANDSHAKE_TIMEOUT", "HUB_MAX_CONNECTIONS", "HUB_MAX_PENDING", "HUB_INVOCATION_RATE"}
 READ |= {"HUB_PING_BROADCAST_RATE"}
 READ |= {"LISTENER_BATCH_SIZE", "LISTENER_MAX_ATTEMPTS", "LISTENER_RETRY_BACKOFF"}
+READ |= {"HUB_KEEPALIVE_INTERVAL", "STATIC_ROOT", "LOG_LEVEL", "GATEWAY_TIMEOUT", "CONN_MAX_AGE"}
+READ |= {"SERVER_THREADS", "SERVER_MAX_CONNECTIONS", "SERVER_HEADER_TIMEOUT", "SERVER_BODY_TIMEOUT"}
+READ |= {"SERVER_KEEPALIVE_TIMEOUT"}
 
 
 @pytest.fixture
@@ -63,6 +66,8 @@ def test_the_defaults_of_an_empty_environment(environment, base_settings):
     assert settings["CORS_ALLOWED_ORIGIN_REGEXES"] == [LOOPBACK_ORIGIN]
     assert not any(settings[name] for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"))
     assert settings["SECURE_HSTS_SECONDS"] == 0 and settings["SECURE_PROXY_SSL_HEADER"] is None
+    # first, so that the error pages of every other middleware become JSON too
+    assert settings["MIDDLEWARE"][0] == "distributed_core.api.errors.JsonErrorsMiddleware"
 
 
 def test_each_dd_default_is_the_one_in_conf(environment, base_settings):
@@ -137,6 +142,13 @@ def test_the_loopback_origins_are_this_machines_pages_only(origin, loopback):
         ("LISTENER_BATCH_SIZE", "50", "DD_LISTENER_BATCH_SIZE", 50),
         ("LISTENER_MAX_ATTEMPTS", "3", "DD_LISTENER_MAX_ATTEMPTS", 3),
         ("LISTENER_RETRY_BACKOFF", "0.1", "DD_LISTENER_RETRY_BACKOFF", 0.1),
+        ("GATEWAY_TIMEOUT", "0.5,3", "DD_GATEWAY_TIMEOUT", (0.5, 3.0)),
+        ("GATEWAY_TIMEOUT", "4", "DD_GATEWAY_TIMEOUT", (4.0, 4.0)),
+        ("SERVER_THREADS", "4", "DD_SERVER_THREADS", 4),
+        ("SERVER_MAX_CONNECTIONS", "100", "DD_SERVER_MAX_CONNECTIONS", 100),
+        ("SERVER_HEADER_TIMEOUT", "2.5", "DD_SERVER_HEADER_TIMEOUT", 2.5),
+        ("SERVER_BODY_TIMEOUT", "7", "DD_SERVER_BODY_TIMEOUT", 7.0),
+        ("SERVER_KEEPALIVE_TIMEOUT", "1.5", "DD_SERVER_KEEPALIVE_TIMEOUT", 1.5),
         ("STATIC_ROOT", "/srv/static", "STATIC_ROOT", "/srv/static"),
         ("AUTH_TOKEN_LIFETIME", "3600", "DD_AUTH_TOKEN_LIFETIME", 3600),
         ("SECURE_SSL_REDIRECT", "1", "SECURE_SSL_REDIRECT", True),
@@ -191,6 +203,15 @@ def test_a_node_database_url_comes_before_database_url(environment, tmp_path):
     )
 
 
+def test_connections_outlive_a_request_for_conn_max_age_seconds(environment, tmp_path):
+    assert node_database("invoices", tmp_path)["CONN_MAX_AGE"] == 600
+    assert node_database("invoices", tmp_path)["CONN_HEALTH_CHECKS"] is True
+    environment.setenv("CONN_MAX_AGE", "0")
+    assert node_database("invoices", tmp_path)["CONN_MAX_AGE"] == 0
+    environment.setenv("INVOICES_DATABASE_URL", "postgres://app@db.example:5432/invoices")
+    assert node_database("invoices", tmp_path)["CONN_MAX_AGE"] == 0
+
+
 def test_an_mssql_url_is_for_mssql_django(environment, tmp_path):
     environment.setenv("DATABASE_URL", "mssql://user:pw@sql.example:1433/invoices?driver=ODBC+Driver+18+for+SQL+Server")
     database = node_database("invoices", tmp_path)
@@ -200,7 +221,7 @@ def test_an_mssql_url_is_for_mssql_django(environment, tmp_path):
 
 def test_without_a_url_the_node_has_a_sqlite_file_in_its_folder_or_dd_data_dir(environment, tmp_path):
     database = node_database("invoices", tmp_path)
-    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["ENGINE"] == "distributed_core.db.sqlite3"  # Django's, with the writers queued in-process
     assert database["NAME"] == tmp_path / "invoices.sqlite3"
     assert database["TEST"] == {"NAME": tmp_path / "test_invoices.sqlite3"}
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
@@ -253,6 +274,9 @@ def test_dd_settings_defaults_without_the_base_settings():
     assert dd_settings.run_listeners_in_process is True
     assert (dd_settings.listener_batch_size, dd_settings.listener_max_attempts) == (500, 5)
     assert dd_settings.listener_retry_backoff == 0.5
+    assert (dd_settings.server_threads, dd_settings.server_max_connections) == (16, 4096)
+    assert (dd_settings.server_header_timeout, dd_settings.server_body_timeout) == (10.0, 30.0)
+    assert dd_settings.server_keepalive_timeout == 5.0
     with pytest.raises(LookupError, match="No gateway named 'workflows' in DD_GATEWAYS"):
         dd_settings.gateway("workflows")
 

@@ -5,7 +5,8 @@ defaults. Only the database follows the node's (the same SQLite options, or a UR
 comparison is between the stacks, not between two ways of configuring SQLite.
 
 Environment: DEBUG ("0" by default), SECRET_KEY, DATABASE_URL (e.g. postgres://...), else a
-SQLite file `baseline.sqlite3` in BASELINE_DATA_DIR (this folder by default).
+SQLite file `baseline.sqlite3` in BASELINE_DATA_DIR (this folder by default); CONN_MAX_AGE
+(0 by default, Django's own).
 """
 
 import os
@@ -58,18 +59,20 @@ TEMPLATES = [
 WSGI_APPLICATION = "baseline_project.wsgi.application"
 
 if os.environ.get("DATABASE_URL"):
-    import dj_database_url
+    import environ  # django-environ, which the nodes read their URLs with
 
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
+    DATABASES = {"default": environ.Env.db_url_config(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": Path(os.environ.get("BASELINE_DATA_DIR") or BASE_DIR) / "baseline.sqlite3",
-            # the node's SQLite options (distributed_core/node_settings.py)
+            # the node's SQLite options (distributed_core.env.node_database)
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
         }
     }
+# Django's default, a new connection per request, unless the bench asks otherwise (--baseline-conn-max-age)
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

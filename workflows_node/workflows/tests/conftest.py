@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from distributed_core.testing import JsonClient
+from distributed_core.testing import JsonClient, close_sync_thread_connections
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sync_thread_connections_closed(django_db_setup):
+    """The hub tests' database calls keep a connection in asgiref's sync thread: closed before the database goes."""
+    yield
+    close_sync_thread_connections()
 
 
 @pytest.fixture

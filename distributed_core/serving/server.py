@@ -1,0 +1,39 @@
+"""Serve a node the way every deployment does: one port for REST and the event hubs, on uvicorn.
+
+    serve("proposals_project.asgi:application", host="0.0.0.0", port=5001, workers=4)
+
+uvicorn runs the node's ASGI application (`distributed_core.asgi.NodeApplication`): WebSockets
+and the listeners on its event loop, HTTP requests through `WsgiBridge` on a pool of threads.
+The connection protocol is `NodeHttpProtocol` (head deadline, socket cap), and the timeouts and
+limits come from the `DD_SERVER_*` settings. With `workers` > 1 uvicorn forks that many
+processes on the one socket and replaces any that dies.
+"""
+
+from __future__ import annotations
+
+import uvicorn
+
+from ..conf import dd_settings
+from .protocol import node_http_protocol
+
+__all__ = ["serve"]
+
+
+def serve(application: str, *, host: str, port: int, workers: int = 1, access_log: bool = False) -> None:
+    """Serve the ASGI `application` ("module:attribute") on `host`:`port` until SIGINT or SIGTERM."""
+    protocol = node_http_protocol(
+        header_timeout=dd_settings.server_header_timeout, max_connections=dd_settings.server_max_connections
+    )
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        workers=workers,
+        http=protocol,
+        lifespan="on",
+        access_log=access_log,  # off by default: it costs time; credentials in it are masked (redaction.py)
+        # SignalR records are small: compressing them costs every hub connection ~300 KB of zlib state and
+        # every broadcast a deflate per connection (ASP.NET Core leaves WebSocket compression off too)
+        ws_per_message_deflate=False,
+        timeout_keep_alive=dd_settings.server_keepalive_timeout,  # type: ignore[arg-type]
+    )
