@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.events [--n 200] [--catchup 2000] [--clients 500] [--rounds 5]  # repo root
 
-Starts the proposals and workflows nodes (tests/nodes.py: uvicorn on free 127.0.0.1 ports, fresh
+Starts the proposals and workflows nodes (tests/nodes.py: `manage.py serve` on free 127.0.0.1 ports, fresh
 SQLite databases in a temporary folder, or PostgreSQL / Redis when TEST_POSTGRES_URL / REDIS_URL
 are set, exactly as the cross-node tests do) and measures:
 

@@ -138,7 +138,8 @@ def test_the_admin_answers_huge_ids_without_a_500(hardened):
     assert created.returncode == 0, created.stderr
     admin = requests.Session()
     admin.get(f"{node.url}/admin/login/", timeout=10)
-    login = {"username": "admin", "password": "s3cret-admin", "csrfmiddlewaretoken": admin.cookies["csrftoken"]}
+    csrf = admin.cookies[f"{node.name}_csrftoken"]  # each node names its own cookies (one host, many ports)
+    login = {"username": "admin", "password": "s3cret-admin", "csrfmiddlewaretoken": csrf}
     signed_in = admin.post(f"{node.url}/admin/login/?next=/admin/", data=login, timeout=10)
     assert signed_in.status_code == 200 and "Log out" in signed_in.text
     for value in (BIG, HUGE, "-1"):
