@@ -475,6 +475,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # a SIGTERM unwinds like Ctrl-C, so the servers are stopped and the databases dropped
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if not Path(WRK).exists():  # the load generator is a Debian package, not a Python one
+        print(f"bench needs wrk at {WRK}: apt-get install wrk", file=sys.stderr)
+        return 2
     print(f"load average at start: {load_average()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="dd-bench-api-") as folder:
         tmp = Path(folder)
