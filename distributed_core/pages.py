@@ -27,8 +27,8 @@ def signalr_available() -> bool:
 def app_context(request: HttpRequest, permissions: Mapping[str, str] | None = None, **extra: Any) -> dict[str, Any]:
     """The template context of a browser app: node, SignalR, the user and `may` ({action: allowed}), plus `extra`.
 
-    `permissions` maps each of the app's actions to the permission it needs (`{"decide":
-    "workflows.decide_package"}`); on an open node every action is allowed.
+    `permissions` maps each of the app's actions to the permission it needs (`{"publish":
+    "blog.publish_post"}`); on an open node every action is allowed.
     """
     user = request.user
     node_open = dd_settings.allow_anonymous

@@ -1,7 +1,7 @@
 """RoutePermission: the one place that enforces the permission each route declares.
 
-A route says who may call it with its declaration (`route.post("approve", ...,
-permission="workflows.decide_package")`, see `routes.Route.permission`); this DRF permission
+A route says who may call it with its declaration (`route.post("publish", ...,
+permission="blog.publish_post")`, see `routes.Route.permission`); this DRF permission
 class, the default of every API view, reads the declaration of the action being served and
 asks Django's permission system:
 
