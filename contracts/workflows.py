@@ -18,7 +18,7 @@ from django.db import models
 from rest_framework import serializers
 
 from distributed_core.api.routes import Reads, Returns, route
-from distributed_core.api.serializers import MAX_ID, StrictCharField, value_field
+from distributed_core.api.serializers import MAX_ID, StrictCharField, UnknownFieldsRefused, value_field
 from distributed_core.conf import dd_settings
 from distributed_core.exceptions import GatewayError, GatewayUnavailable
 from distributed_core.gateway.client import GatewayClient
@@ -109,10 +109,11 @@ class PackageData:
         return to_wire(asdict(self))
 
 
-class PackageDataSerializer(serializers.Serializer):
+class PackageDataSerializer(UnknownFieldsRefused):
     """The Package contract on the wire, for nodes that hold no Package model (e.g. a proxy of the gateway).
 
-    Types only, as every entity serializer: the workflows node says what else is wrong.
+    Types only and unknown fields refused, as every entity serializer: the workflows node says
+    what else is wrong.
     """
 
     id = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)

@@ -3,8 +3,8 @@
 - `document_routes()` turns each route declaration into its request, responses, path
   parameters and status codes;
 - `WireAutoSchema` documents the JSON body of a DELETE (the wire's `remove` has one);
-- `EntitySerializerSchema` says that an entity's request body takes no other property (the
-  serializer refuses unknown fields);
+- `ClosedRequestSchema` says that an entity's request body takes no other property (its
+  serializer refuses unknown fields: `UnknownFieldsRefused`);
 - the hooks print case-insensitive routes by their canonical spelling and camel-case properties.
 """
 
@@ -18,7 +18,7 @@ from drf_spectacular.openapi import AutoSchema
 from ..wire import to_camel
 
 __all__ = [
-    "EntitySerializerSchema",
+    "ClosedRequestSchema",
     "WireAutoSchema",
     "camel_case_properties",
     "case_insensitive_paths",
@@ -42,10 +42,10 @@ class WireAutoSchema(AutoSchema):
             self.method = "DELETE"
 
 
-class EntitySerializerSchema(OpenApiSerializerExtension):
-    """An EntitySerializer's request body allows no other property: unknown fields are refused."""
+class ClosedRequestSchema(OpenApiSerializerExtension):
+    """A request body of an `UnknownFieldsRefused` serializer allows no other property: they are refused."""
 
-    target_class = "distributed_core.api.serializers.EntitySerializer"
+    target_class = "distributed_core.api.serializers.UnknownFieldsRefused"
     match_subclasses = True
 
     def map_serializer(self, auto_schema, direction):

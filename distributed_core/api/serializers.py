@@ -29,6 +29,7 @@ __all__ = [
     "EntitySerializer",
     "IdSerializer",
     "StrictCharField",
+    "UnknownFieldsRefused",
     "serializer_for",
     "value_field",
 ]
@@ -73,7 +74,25 @@ def value_field() -> StrictCharField:
     return StrictCharField(max_length=2000, error_messages=messages, validators=[not_blank])
 
 
-class EntitySerializer(serializers.ModelSerializer):
+class UnknownFieldsRefused(serializers.Serializer):
+    """A request body with a field the serializer does not know is refused, not silently trimmed.
+
+    Every serializer of an entity's wire shape mixes this in (the entity's own and a contract's,
+    such as a proxy's), so a route and its proxy accept exactly the same bodies; the OpenAPI
+    schema says `additionalProperties: false` for them (`schema.ClosedRequestSchema`).
+    """
+
+    def to_internal_value(self, data):
+        """Refuse unknown fields (named in camelCase) before the usual validation."""
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                names = ", ".join(to_camel(name) for name in unknown)
+                raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [f"Unknown field(s): {names}"]})
+        return super().to_internal_value(data)
+
+
+class EntitySerializer(UnknownFieldsRefused, serializers.ModelSerializer):
     """ModelSerializer for an Entity: types only, every field but `value` optional; `id` absent or 0 adds."""
 
     serializer_field_mapping = {
@@ -102,15 +121,6 @@ class EntitySerializer(serializers.ModelSerializer):
         if "value" in fields:
             fields["value"] = value_field()
         return fields
-
-    def to_internal_value(self, data):
-        """Refuse unknown fields (named in camelCase) before the usual validation."""
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                names = ", ".join(to_camel(name) for name in unknown)
-                raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [f"Unknown field(s): {names}"]})
-        return super().to_internal_value(data)
 
 
 class IdSerializer(serializers.Serializer):

@@ -90,6 +90,14 @@ def test_workflows_proxy_forwards_through_the_gateway(api, make_proposal, workfl
     assert api.get(f"/api/workflows/getActivePackage/{proposal.pk}/Proposal").status_code == 204
 
 
+def test_workflows_proxy_refuses_an_unknown_field_as_the_gateway_does(api, workflows, make_proposal):
+    body = {"value": "Please approve", "entityId": make_proposal().pk, "entityType": "Proposal", "colour": "red"}
+    for action in ("validatePackage", "submitPackage"):
+        refused = api.post(f"/api/workflows/{action}", body)
+        assert refused.status_code == 400 and refused.json_body == "Unknown field(s): colour"
+    assert api.get("/api/workflows/getPackagesByType/Proposal").json_body == []  # nothing reached workflows
+
+
 def test_workflows_proxy_says_clearly_when_workflows_is_down(api, workflows):
     workflows.down = True
     response = api.get("/api/workflows/getPackagesByType/Proposal")
