@@ -68,16 +68,28 @@ class EntityCommand(Generic[E]):
 
     def remove(self, entity_id: int) -> ApiMessage[int]:
         """Delete the stored entity `entity_id`; the answer carries the removed id."""
+        self.prepare_removal(entity_id)
+        with transaction.atomic():
+            return self.delete(self.lock(entity_id))
+
+    def prepare_removal(self, entity_id: int) -> None:
+        """The prepare_remove hook, before any transaction (its receivers may call other nodes)."""
         if self.listened(signals.prepare_remove):
             self.hook(signals.prepare_remove, "prepare_remove", self.get(entity_id))
-        with transaction.atomic():
-            entity = self.lock(entity_id)
-            self.hook(signals.on_remove, "on_remove", entity)
-            entity.delete()
-            entity.pk = entity_id  # Django clears it; after_remove receivers and the event need it
-            self.hook(signals.after_remove, "after_remove", entity)
-            message = f"{entity.type_name()} {entity_id} removed"
-            self.announce("OnRemove", entity, message)
+
+    def delete(self, entity: E) -> ApiMessage[int]:
+        """Delete `entity`, locked in the caller's transaction, with its hooks, and announce it.
+
+        remove() after its lock; domain actions that check the locked row first (e.g. a withdrawal)
+        call prepare_removal() before their transaction and this inside it.
+        """
+        entity_id = entity.pk
+        self.hook(signals.on_remove, "on_remove", entity)
+        entity.delete()
+        entity.pk = entity_id  # Django clears it; after_remove receivers and the event need it
+        self.hook(signals.after_remove, "after_remove", entity)
+        message = f"{entity.type_name()} {entity_id} removed"
+        self.announce("OnRemove", entity, message)
         return ApiMessage(data=entity_id, message=message)
 
     # -- the write sequence -----------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The environment, read with django-environ, and the helpers a node's settings build from it.
 
 `env` is django-environ's reader: `env.bool("DEBUG", default=True)`, `env.list("ALLOWED_HOSTS",
-default=[...])`. The helpers turn a few variables into settings and take what belongs to the
+default=[...])`, with two forgiving habits an operator's environment file relies on: a variable set
+to nothing (`DEBUG=`) counts as unset, so its default applies, and a list's items are trimmed
+(`a, b` is `["a", "b"]`). The helpers turn a few variables into settings and take what belongs to the
 node (its name and folder, the addresses of the nodes it calls, its suite's ports) as arguments:
 the core knows no node.
 """
@@ -25,7 +27,27 @@ __all__ = [
     "suite_ports",
 ]
 
-env = environ.Env()
+
+
+class Environment(environ.Env):
+    """django-environ's reader, where an empty value is unset and list items are trimmed."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        """The variable's value; one set to nothing (or only spaces) counts as unset when there is a default."""
+        if default is not self.NOTSET and not self.ENVIRON.get(f"{self.prefix}{var}", "x").strip():
+            return self.parse_value(default, cast) if parse_default else default
+        return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+    def list(self, var, cast=None, default=environ.Env.NOTSET):
+        """A comma-separated list, each item trimmed and empty ones dropped: `a, b,` is `["a", "b"]`."""
+        items = super().list(var, default=default)
+        if items is default:
+            return items
+        items = [item.strip() for item in items if item.strip()]
+        return [cast(item) for item in items] if cast else items
+
+
+env = Environment()
 
 
 def node_database(node: str, folder: Path) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import viewsets
 from rest_framework.request import Request
 
@@ -19,7 +20,7 @@ from ..auth.actors import actor_of
 from ..commands import EntityCommand
 from ..messages import ApiMessage, ValidationMessage
 from ..queries import EntityQuery
-from .routes import Reads, Returns, route
+from .routes import Reads, Returns, route, routes_of
 from .schema import document_routes
 
 __all__ = ["EntityViewSet", "QueryCommandMixin", "ReadOnlyEntityViewSet", "WireViewSet"]
@@ -39,6 +40,11 @@ class WireViewSet(viewsets.GenericViewSet):
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
+        served = {name for name, _ in routes_of(cls)} | {"*"}
+        for table in ("refused_when", "calls_remote"):  # a misspelt action would be ignored silently
+            unknown = sorted(set(getattr(cls, table)) - served)
+            if unknown:
+                raise ImproperlyConfigured(f"{cls.__name__}.{table} names no route of it: {', '.join(unknown)}")
         if getattr(cls, "serializer_class", None) is not None:
             document_routes(cls)  # the shapes depend on the concrete serializer
 

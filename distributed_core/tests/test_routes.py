@@ -113,3 +113,13 @@ def test_an_unknown_converter_is_refused_when_declared():
 
 def test_case_insensitive_keeps_groups_and_classes():
     assert case_insensitive("ab/(?P<id>[0-9]{1,18})") == "[aA][bB]/(?P<id>[0-9]{1,18})"
+
+
+@pytest.mark.parametrize("table", ["refused_when", "calls_remote"])
+def test_a_viewset_documenting_an_action_it_does_not_serve_is_refused(table):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from distributed_core.api.viewsets import WireViewSet
+
+    with pytest.raises(ImproperlyConfigured, match="names no route of it: aprove"):
+        type("Misspelt", (WireViewSet,), {table: {"aprove": "when it is not pending"}})

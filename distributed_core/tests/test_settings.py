@@ -290,3 +290,22 @@ def test_dd_settings_read_django_settings(settings):
     assert dd_settings.hubs == ["invoice"]
     assert dd_settings.service_tokens == ["proposals:s3cret"]
     assert dd_settings.gateway("workflows")["url"] == "http://127.0.0.1:5002"
+
+
+def test_list_items_are_trimmed(environment, base_settings):
+    environment.setenv("SERVICE_TOKENS", "proposals:one, reports:two ,")
+    environment.setenv("ALLOWED_HOSTS", "a.example, b.example")
+    settings = base_settings()
+    assert settings["DD_SERVICE_TOKENS"] == ["proposals:one", "reports:two"]
+    assert settings["ALLOWED_HOSTS"] == ["a.example", "b.example"]
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_a_variable_set_to_nothing_takes_its_default(environment, base_settings, empty):
+    for name in ("DEBUG", "RUN_LISTENERS", "HUB_MAX_CONNECTIONS", "GATEWAY_TIMEOUT", "ALLOWED_HOSTS"):
+        environment.setenv(name, empty)
+    settings = base_settings()
+    assert settings["DEBUG"] is True and settings["DD_RUN_LISTENERS"] == DEFAULTS["DD_RUN_LISTENERS"]
+    assert settings["DD_HUB_MAX_CONNECTIONS"] == DEFAULTS["DD_HUB_MAX_CONNECTIONS"]
+    assert settings["DD_GATEWAY_TIMEOUT"] == tuple(DEFAULTS["DD_GATEWAY_TIMEOUT"])
+    assert settings["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]", "testserver"]

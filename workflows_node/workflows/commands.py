@@ -82,13 +82,14 @@ class PackageCommand(EntityCommand[Package]):
 
     def withdraw(self, package_id: int) -> ApiMessage[int]:
         """Remove an active package (the entity no longer asks for a decision)."""
+        self.prepare_removal(package_id)
         with transaction.atomic():
             stored = self.lock(package_id)
             if not stored.is_active:
                 raise ValidationFailed(
                     [f"Package {package_id} is {stored.state}; only an active package can be withdrawn"]
                 )
-            message = self.remove(package_id)
+            message = self.delete(stored)
         return ApiMessage(message.data, f"Package {package_id} withdrawn")
 
     def persist(
