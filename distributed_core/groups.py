@@ -1,4 +1,4 @@
-"""Groups a node ships with, made by its data migrations: `operations = [ship_group("approvers", [...])]`.
+"""Groups a node ships with, made by its data migrations: `operations = [ship_group("editors", [...])]`.
 
 Django creates a model's permissions after all migrations have run (post_migrate), too late
 for a data migration that hands them to a group: `grant` makes each permission it names if it

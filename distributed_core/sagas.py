@@ -18,15 +18,15 @@ locked for the whole batch with one query (`lock_all()`), `save()` writes each c
 at the end, and `announce()` logs every announcement with one seq allocation. Outside a batch
 (a retry, a test) the same calls lock, write and log at once, so the handlers are written once:
 
-    def prefetch(self, messages):                        # one query for the batch's proposals
-        self.lock_all(Proposal, {m.data.entity_id for m in messages})
+    def prefetch(self, messages):                        # one query for the batch's invoices
+        self.lock_all(Invoice, {m.data.invoice_id for m in messages})
 
     @handles("OnAdd")
-    def package_added(self, event):
-        proposal = self.locked(Proposal, event.data.entity_id)
-        proposal.package_id = event.id
-        self.save(proposal, "package_id")
-        self.announce("OnUpdate", proposal, f"Proposal {proposal.pk} linked")
+    def payment_added(self, event):
+        invoice = self.locked(Invoice, event.data.invoice_id)
+        invoice.payment_id = event.id
+        self.save(invoice, "payment_id")
+        self.announce("OnUpdate", invoice, f"Invoice {invoice.pk} paid")
 
 If anything raises inside `handle_batch()`, the listener rolls the batch back and applies its
 events one by one instead (each in a savepoint), so a batch never changes what commits.

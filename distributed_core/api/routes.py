@@ -76,7 +76,7 @@ class Route:
     paths: tuple[str, ...]
     reads: Reads = Reads.NOTHING
     returns: Returns = Returns.ENTITY
-    serializer: type | None = None  # of the entity it answers, when not the view's (`getStatus`: a Status)
+    serializer: type | None = None  # of the entity it answers, when not the view's (e.g. a related entity's)
     permission: str | None = None  # a PERMISSION_KINDS kind or "<app>.<codename>"; None: by method (GET: view)
     refused_when: str = ""  # when a request the schema allows is still a 400 because of what is stored
 

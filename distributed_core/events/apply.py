@@ -1,6 +1,6 @@
 """Apply a remote hub's events through a saga, a batch per transaction, each event exactly once.
 
-    result = apply_batch("workflows/package", events, PackageSaga(), attempts={})
+    result = apply_batch("payments/payment", events, PaymentSaga(), attempts={})
 
 One transaction per batch: the listener's cursor row is locked, the saga applies the events
 (`EntitySaga.handle_batch`, which may do it set-based), the cursor is written once at the end,

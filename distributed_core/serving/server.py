@@ -1,6 +1,6 @@
 """Serve a node the way every deployment does: one port for REST and the event hubs, on uvicorn.
 
-    serve("proposals_project.asgi:application", host="0.0.0.0", port=5001, workers=4)
+    serve("invoices_project.asgi:application", host="0.0.0.0", port=5003, workers=4)
 
 uvicorn runs the node's ASGI application (`distributed_core.asgi.NodeApplication`): WebSockets
 and the listeners on its event loop, HTTP requests through `WsgiBridge` on a pool of threads.

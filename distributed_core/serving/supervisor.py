@@ -1,6 +1,6 @@
 """A small process supervisor: what `manage_all.py up` runs the nodes (and their listeners) under.
 
-    Supervisor([Program("proposals node", [...], cwd, health_url="http://127.0.0.1:5001/health/")], env).run()
+    Supervisor([Program("invoices node", [...], cwd, health_url="http://127.0.0.1:5003/health/")], env).run()
 
 Every program is started at once. One that exits while the supervisor runs is started again
 after a backoff that doubles with each quick failure (1 s, 2 s, 4 s ... up to 30 s) and starts

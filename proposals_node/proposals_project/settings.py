@@ -11,7 +11,7 @@ ports = suite_ports(BASE_DIR.parent / "nodes.json")  # the suite's nodes and the
 
 ROOT_URLCONF = "proposals_project.urls"
 ASGI_APPLICATION = "proposals_project.asgi.application"
-INSTALLED_APPS = [*INSTALLED_APPS, "proposals"]
+INSTALLED_APPS = [*INSTALLED_APPS, "contracts", "proposals"]  # contracts: its states' badge styles
 DATABASES = {"default": node_database("proposals", BASE_DIR)}
 
 # in DEBUG the suite's pages may call this node, unless CORS_ALLOWED_ORIGINS and CSRF_TRUSTED_ORIGINS say otherwise

@@ -11,7 +11,7 @@ ports = suite_ports(BASE_DIR.parent / "nodes.json")  # the suite's nodes and the
 
 ROOT_URLCONF = "workflows_project.urls"
 ASGI_APPLICATION = "workflows_project.asgi.application"
-INSTALLED_APPS = [*INSTALLED_APPS, "workflows"]
+INSTALLED_APPS = [*INSTALLED_APPS, "contracts", "workflows"]  # contracts: its states' badge styles
 DATABASES = {"default": node_database("workflows", BASE_DIR)}
 
 # in DEBUG the suite's pages may call this node, unless CORS_ALLOWED_ORIGINS and CSRF_TRUSTED_ORIGINS say otherwise

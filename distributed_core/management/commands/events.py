@@ -28,7 +28,7 @@ class Command(BaseCommand):
             action = actions.add_parser(name, help=text)
             action.add_argument("ids", nargs="+", type=int, metavar="ID", help="dead letter id (see `events list`)")
         moving = actions.add_parser("resync", help="set a listener's cursor and clear 'needs resync'")
-        moving.add_argument("source", help="the listener's source, e.g. workflows/package")
+        moving.add_argument("source", help="the listener's source: <node>/<hub>, as `events list` shows it")
         moving.add_argument("--to", type=int, required=True, dest="seq", help="the seq this node is now in step with")
 
     def handle(self, *args, action: str, **options) -> None:

@@ -3,7 +3,7 @@
 Creates or updates one user.
 
 Each node has its own users. A team shares one identity across its nodes by giving each person
-the same account on every node: `manage_all.py setuser alice --group approvers` runs this on
+the same account on every node: `manage_all.py setuser alice --group <group>` runs this on
 each node with one password (groups and permissions a node does not have are skipped there). The password comes
 from `DD_USER_PASSWORD`, else a prompt; an existing user keeps theirs when none is given. It is
 never an argument, which any user of the machine could read in the process list.
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--group", action="append", default=[], help="a group to add the user to (repeatable)")
         parser.add_argument(
-            "--permission", action="append", default=[], help="a permission to give, e.g. workflows.view_package"
+            "--permission", action="append", default=[], help="a permission to give, as <app_label>.<codename>"
         )
         parser.add_argument("--email", default=None)
         parser.add_argument("--superuser", action="store_true", help="every permission, and the admin")

@@ -67,12 +67,12 @@ function packageSection(row) {
   const { proposal, package: pkg } = row;
   const id = proposal.id;
   if (row.packageError) {
-    return h("div", { class: "package-section" }, h("p", { class: "meta" }, `Package ${proposal.packageId}: ${row.packageError}`));
+    return h("div", { class: "section package-section" }, h("p", { class: "meta" }, `Package ${proposal.packageId}: ${row.packageError}`));
   }
   if (pkg) {
     const section = h(
       "div",
-      { class: "package-section", dataset: { packageId: pkg.id } },
+      { class: "section package-section", dataset: { packageId: pkg.id } },
       h("p", {}, "Package: ", h("strong", {}, pkg.title || `#${pkg.id}`), " ", h("span", { class: "badge package-state", dataset: { state: pkg.state } }, pkg.state)),
       pkg.value ? h("p", { class: "meta" }, pkg.value) : null,
       pkg.submittedBy ? h("p", { class: "who submitted-by" }, `Submitted ${who(pkg.submittedBy)}`) : null,
@@ -125,12 +125,12 @@ function packageSection(row) {
     return section;
   }
   if (proposal.packageId) {
-    return h("div", { class: "package-section" }, h("p", { class: "meta" }, `Package ${proposal.packageId} is no longer active`));
+    return h("div", { class: "section package-section" }, h("p", { class: "meta" }, `Package ${proposal.packageId} is no longer active`));
   }
   if (!may.submit) return null;
   return h(
     "div",
-    { class: "package-section" },
+    { class: "section package-section" },
     h(
       "form",
       {
