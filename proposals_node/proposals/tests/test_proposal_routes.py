@@ -112,3 +112,10 @@ def test_openapi_schema_validates(api):
     validate_schema(schema)
     assert "/api/proposal/getStatus/{id}" in schema["paths"]
     assert api.client.get("/swagger/").status_code == 200
+
+
+def test_workflows_proxy_refuses_an_entity_type_with_a_trailing_newline(api, workflows, make_proposal):
+    body = {"value": "Please approve", "entityId": make_proposal().pk, "entityType": "Proposal\n"}
+    refused = api.post("/api/workflows/submitPackage", body)
+    assert refused.status_code == 400 and "entityType" in refused.json_body
+    assert api.get("/api/workflows/getPackagesByType/Proposal").json_body == []  # nothing reached workflows

@@ -213,3 +213,11 @@ def test_a_bug_is_a_json_500_with_an_id_in_the_log_and_no_exception_text(api, ca
     logged = [record for record in caplog.records if body["id"] in record.getMessage()]
     assert logged and logged[0].exc_info[1].args == ("secret internals",)
     assert not Package.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/package/save", "/gateway/submitPackage"])
+def test_an_entity_type_with_a_trailing_newline_is_refused(api, path):
+    # Python's `$` matches before a final newline: "Proposal\n" would be stored, then no route could name it
+    response = api.post(path, {**NEW, "entityType": "Proposal\n"})
+    assert response.status_code == 400 and "entityType" in response.json_body
+    assert not Package.objects.exists()
