@@ -221,3 +221,11 @@ def test_an_entity_type_with_a_trailing_newline_is_refused(api, path):
     response = api.post(path, {**NEW, "entityType": "Proposal\n"})
     assert response.status_code == 400 and "entityType" in response.json_body
     assert not Package.objects.exists()
+
+
+@pytest.mark.parametrize("pk", [0, 777])
+def test_put_on_a_resource_id_that_names_no_package_is_404_and_adds_nothing(api, pk):
+    # save() reads id 0 as "add"; a resource route's id names a stored entity, as GET and DELETE read it
+    response = api.call("put", f"/api/package/{pk}/", NEW)
+    assert response.status_code == 404 and response.json_body == f"Package {pk} not found"
+    assert not Package.objects.exists()
