@@ -2,7 +2,8 @@
 
 - `document_routes()` turns each route declaration into its request, responses, path
   parameters and status codes;
-- `WireAutoSchema` documents the JSON body of a DELETE (the wire's `remove` has one);
+- `WireAutoSchema` documents the JSON body of a DELETE (the wire's `remove` has one), and
+  no credential (`{}`) where an open node lets anonymous callers through;
 - `ClosedRequestSchema` says that an entity's request body takes no other property (its
   serializer refuses unknown fields: `UnknownFieldsRefused`);
 - the hooks print case-insensitive routes by their canonical spelling and camel-case properties.
@@ -23,12 +24,27 @@ __all__ = [
     "camel_case_properties",
     "case_insensitive_paths",
     "omitted_nulls",
-    "open_node_security",
 ]
 
 
 class WireAutoSchema(AutoSchema):
-    """drf-spectacular's AutoSchema, documenting request bodies of DELETE routes too."""
+    """drf-spectacular's AutoSchema, documenting request bodies of DELETE routes and open routes too."""
+
+    def get_auth(self):
+        """The usual requirements, plus none (`{}`) where RoutePermission lets anonymous callers through.
+
+        Only the routes RoutePermission guards are open on an open node: a gateway route is open only
+        with its gateway (its scheme, `ServiceCredentialScheme`, says so), and a route that declares
+        its own `auth` (revoking a token needs that token) keeps it.
+        """
+        from ..conf import dd_settings
+        from .permissions import RoutePermission
+
+        auths = super().get_auth()
+        guarded = any(isinstance(permission, RoutePermission) for permission in self.view.get_permissions())
+        if auths and {} not in auths and guarded and dd_settings.allow_anonymous:
+            auths.append({})
+        return auths
 
     def _get_request_body(self, direction="request"):
         # drf-spectacular documents bodies of POST, PUT and PATCH only; `remove` is a DELETE with a
@@ -92,18 +108,6 @@ def omitted_nulls(result, generator, request, public):
             schema["required"] = [key for key in schema["required"] if key not in nullable]
             if not schema["required"]:
                 del schema["required"]
-    return result
-
-
-def open_node_security(result, generator, request, public):
-    """On an open node (anonymous callers allowed) every operation may be called without credentials."""
-    from ..conf import dd_settings
-
-    if dd_settings.allow_anonymous:
-        for operations in result.get("paths", {}).values():
-            for operation in operations.values():
-                if isinstance(operation, dict) and operation.get("security") and {} not in operation["security"]:
-                    operation["security"].append({})
     return result
 
 
