@@ -19,12 +19,22 @@ from drf_spectacular.openapi import AutoSchema
 from ..wire import to_camel
 
 __all__ = [
+    "STATUS_DESCRIPTIONS",
     "ClosedRequestSchema",
     "WireAutoSchema",
     "camel_case_properties",
     "case_insensitive_paths",
     "omitted_nulls",
 ]
+
+# What an answer of each status carries, written once: every operation's schema and the status table
+# of docs/wire-contract.md use these words (tests/test_wire_contract_doc.py compares them).
+STATUS_DESCRIPTIONS = {
+    400: "The message text, as a JSON string",
+    401: "Nobody identified: no signed-in user, API token or service credential",
+    403: "Not allowed: the caller lacks the route's permission, or its service credential is not valid",
+    404: "The message text, as a JSON string",
+}
 
 
 class WireAutoSchema(AutoSchema):
@@ -155,9 +165,9 @@ def document_routes(viewset: type) -> type:
     from .routes import CONVERTERS, Reads, Returns, routes_of
     from .serializers import IdSerializer
 
-    message = OpenApiResponse(OpenApiTypes.STR, description="The message text, as a JSON string")
-    refused_401 = OpenApiResponse(OpenApiTypes.STR, description="Nobody identified: no user, no service credential")
-    refused_403 = OpenApiResponse(OpenApiTypes.STR, description="The caller may not: it lacks the route's permission")
+    message = OpenApiResponse(OpenApiTypes.STR, description=STATUS_DESCRIPTIONS[404])
+    refused_401 = OpenApiResponse(OpenApiTypes.STR, description=STATUS_DESCRIPTIONS[401])
+    refused_403 = OpenApiResponse(OpenApiTypes.STR, description=STATUS_DESCRIPTIONS[403])
     validation = _component(
         "ValidationMessage",
         lambda: {
