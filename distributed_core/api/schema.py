@@ -5,7 +5,7 @@
 - `WireAutoSchema` documents the JSON body of a DELETE (the wire's `remove` has one), and
   no credential (`{}`) where an open node lets anonymous callers through;
 - `ClosedRequestSchema` says that an entity's request body takes no other property (its
-  serializer refuses unknown fields: `UnknownFieldsRefused`);
+  serializer refuses unknown fields: `UnknownFieldsRefused`) and lists the ones it ignores;
 - the hooks print case-insensitive routes by their canonical spelling and camel-case properties.
 """
 
@@ -69,16 +69,31 @@ class WireAutoSchema(AutoSchema):
 
 
 class ClosedRequestSchema(OpenApiSerializerExtension):
-    """A request body of an `UnknownFieldsRefused` serializer allows no other property: they are refused."""
+    """A request body of an `UnknownFieldsRefused` serializer allows no other property: they are refused.
+
+    The fields a request may carry but the node never reads are listed all the same, since the
+    original's clients send whole entities back: read-only fields (any value: the serializer never
+    looks at them), and the fields the Command's WritePolicy ignores (type-checked, then dropped).
+    """
 
     target_class = "distributed_core.api.serializers.UnknownFieldsRefused"
     match_subclasses = True
 
     def map_serializer(self, auto_schema, direction):
-        """The usual mapping, closed to additional properties in requests."""
+        """The usual mapping; in requests, closed to additional properties and with the ignored fields."""
+        from drf_spectacular.plumbing import force_instance
+
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         if direction == "request":
             schema["additionalProperties"] = False
+            properties = schema.setdefault("properties", {})
+            for name, field in force_instance(self.target).fields.items():
+                if field.read_only:
+                    properties[name] = {"description": "Read-only: accepted with any value, and ignored"}
+            command = getattr(auto_schema.view, "command_class", None)
+            for name in getattr(getattr(command, "policy", None), "ignored", ()):
+                if name in properties and "description" not in properties[name]:
+                    properties[name]["description"] = "Written by the node itself: type-checked, then ignored"
         return schema
 
 

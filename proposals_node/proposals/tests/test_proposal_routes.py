@@ -121,3 +121,18 @@ def test_workflows_proxy_refuses_an_entity_type_with_a_trailing_newline(api, wor
     refused = api.post("/api/workflows/submitPackage", body)
     assert refused.status_code == 400 and "entityType" in refused.json_body
     assert api.get("/api/workflows/getPackagesByType/Proposal").json_body == []  # nothing reached workflows
+
+
+def test_package_id_is_type_checked_then_ignored_as_the_request_schema_says(api, make_proposal):
+    from drf_spectacular.generators import SchemaGenerator
+
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    package_id = components["ProposalRequest"]["properties"]["packageId"]
+    assert package_id["type"] == "integer" and "ignored" in package_id["description"]
+    assert "ignored" in components["ProposalRequest"]["properties"]["dateModified"]["description"]
+    assert "ignored" in components["PackageDataRequest"]["properties"]["state"]["description"]
+    proposal = make_proposal()
+    for body in ({"value": "new", "packageId": 7}, {"id": proposal.pk, "value": "changed", "packageId": 7}):
+        response = api.post("/api/proposal/save", body)
+        assert response.status_code == 200 and "packageId" not in response.json_body["data"]
+    assert api.post("/api/proposal/save", {"value": "new", "packageId": "seven"}).status_code == 400

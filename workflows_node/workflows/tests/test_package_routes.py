@@ -229,3 +229,19 @@ def test_put_on_a_resource_id_that_names_no_package_is_404_and_adds_nothing(api,
     response = api.call("put", f"/api/package/{pk}/", NEW)
     assert response.status_code == 404 and response.json_body == f"Package {pk} not found"
     assert not Package.objects.exists()
+
+
+READ_ONLY = ("type", "dateCreated", "dateModified", "submittedBy", "decidedBy", "decidedAt")
+
+
+def test_read_only_fields_are_accepted_and_ignored_as_the_request_schema_says(api, make_package):
+    from drf_spectacular.generators import SchemaGenerator
+
+    request = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]["PackageRequest"]
+    for name in READ_ONLY:  # any value: a read-only field is never read, whatever its type
+        assert "type" not in request["properties"][name] and "ignored" in request["properties"][name]["description"]
+    package = make_package()
+    sent_back = {name: "garbage" for name in READ_ONLY}
+    response = api.post("/api/package/save", {**NEW, "id": package.pk, "value": "changed", **sent_back})
+    assert response.status_code == 200 and response.json_body["data"]["type"] == "Package"
+    assert "submittedBy" not in response.json_body["data"]
