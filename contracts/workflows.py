@@ -146,13 +146,14 @@ class WorkflowsGatewayRoutes:
         "validatePackage",
         reads=Reads.ENTITY,
         returns=Returns.VALIDATION,
-        refused_when="when the entity already has an active package",
+        refused_when="when a new package has no entityId or entityType, or the entity already has an active package",
     )
     submit_package = route.post(
         "submitPackage",
         reads=Reads.ENTITY,
         returns=Returns.MESSAGE,
-        refused_when="when the entity already has an active package, or the id is of a package that is not Returned",
+        refused_when="when a new package has no entityId or entityType, the entity already has an active package, "
+        "or the id is of a package that is not Returned",
     )
     withdraw_package = route.post(
         "withdrawPackage",

@@ -245,3 +245,19 @@ def test_read_only_fields_are_accepted_and_ignored_as_the_request_schema_says(ap
     response = api.post("/api/package/save", {**NEW, "id": package.pk, "value": "changed", **sent_back})
     assert response.status_code == 200 and response.json_body["data"]["type"] == "Package"
     assert "submittedBy" not in response.json_body["data"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/package/save",
+        "/api/package/validate",
+        "/api/package/",
+        "/gateway/submitPackage",
+        "/gateway/validatePackage",
+    ],
+)
+def test_a_new_package_without_its_entity_is_400_with_the_wire_s_message(api, path):
+    response = api.post(path, {"value": "x"})
+    assert response.status_code == 400 and response.json_body == "EntityId is required; EntityType is required"
+    assert not Package.objects.exists()
