@@ -61,7 +61,7 @@ class Package(Entity):
     state = models.CharField(max_length=20, choices=PackageStates.choices, default=PackageStates.PENDING)
     result = models.CharField(max_length=20, choices=Statuses.choices, default=Statuses.ACTIVE)
     entity_id = models.BigIntegerField(validators=[MinValueValidator(1)])
-    entity_type = models.CharField(max_length=100, validators=[RegexValidator(rf"^{TYPE_NAME}$")])
+    entity_type = models.CharField(max_length=100, validators=[RegexValidator(rf"\A{TYPE_NAME}\Z")])
     submitted_by = models.CharField(max_length=150, null=True, blank=True)  # null: omitted on the wire
     decided_by = models.CharField(max_length=150, null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -123,7 +123,7 @@ class PackageDataSerializer(UnknownFieldsRefused):
     state = serializers.ChoiceField(choices=PackageStates.choices, read_only=True)
     result = serializers.ChoiceField(choices=Statuses.choices, required=False)
     entity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    entity_type = StrictCharField(max_length=100, validators=[RegexValidator(rf"^{TYPE_NAME}$")])
+    entity_type = StrictCharField(max_length=100, validators=[RegexValidator(rf"\A{TYPE_NAME}\Z")])
     # what only workflows writes; a null is omitted on the wire, so each may be absent
     date_created = serializers.DateTimeField(read_only=True, allow_null=True)
     date_modified = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -146,13 +146,14 @@ class WorkflowsGatewayRoutes:
         "validatePackage",
         reads=Reads.ENTITY,
         returns=Returns.VALIDATION,
-        refused_when="when the entity already has an active package",
+        refused_when="when a new package has no entityId or entityType, or the entity already has an active package",
     )
     submit_package = route.post(
         "submitPackage",
         reads=Reads.ENTITY,
         returns=Returns.MESSAGE,
-        refused_when="when the entity already has an active package, or the id is of a package that is not Returned",
+        refused_when="when a new package has no entityId or entityType, the entity already has an active package, "
+        "or the id is of a package that is not Returned",
     )
     withdraw_package = route.post(
         "withdrawPackage",

@@ -158,7 +158,6 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "distributed_core.api.schema.camel_case_properties",
         "distributed_core.api.schema.omitted_nulls",
-        "distributed_core.api.schema.open_node_security",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -171,8 +171,16 @@ class EntityCommand(Generic[E]):
         try:
             entity.full_clean(validate_unique=False, validate_constraints=False)
         except DjangoValidationError as error:
-            return [_describe(field, message) for field, msgs in error.message_dict.items() for message in msgs]
+            return [
+                self._message(field, problem) for field, problems in error.error_dict.items() for problem in problems
+            ]
         return []
+
+    def _message(self, field: str, problem: DjangoValidationError) -> str:
+        # a missing field in the wire's words, as the `value` rule says it ("EntityId is required")
+        if problem.code in ("null", "blank") and field != "__all__":
+            return f"{self.policy.label(self.get_model(), field)} is required"
+        return _describe(field, " ".join(problem.messages))
 
     def write(self, entity: E) -> None:
         """Save in a savepoint so a constraint the database enforces becomes a Conflict."""

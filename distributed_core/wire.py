@@ -14,6 +14,7 @@ __all__ = ["TYPE_NAME", "from_wire", "to_camel", "to_snake", "to_wire"]
 
 # An entity type name as the wire carries it (`"Proposal"`), in paths and in `entityType` fields.
 # ASCII only (`\w` would take any Unicode letter), so the OpenAPI pattern means the same thing.
+# Anchor it with `\A`...`\Z`, never `^`...`$`: Python's `$` also matches before a final newline.
 TYPE_NAME = r"[A-Za-z][A-Za-z0-9_.-]{0,99}"
 
 _UPPER = re.compile(r"(?<=[a-z0-9])([A-Z])")

@@ -1,5 +1,6 @@
 """docs/wire-contract.md says exactly what each node's OpenAPI schema says: the same routes, the same
-status codes per route, and the same words for when a request the schema allows is still a 400."""
+status codes per route, the same words for what a status answers, and for when a request the schema
+allows is still a 400."""
 
 from __future__ import annotations
 
@@ -32,6 +33,19 @@ def documented(node: str) -> dict[tuple[str, str], tuple[set[str], str]]:
 @cache
 def served(node: str) -> dict[tuple[str, str], tuple[set[str], str]]:
     """(METHOD, path) -> (status codes, `x-refused-by-state`) of each API operation of the node's schema."""
+    operations = {}
+    for path, methods in schema(node)["paths"].items():
+        if path == "/schema/":
+            continue
+        for method, operation in methods.items():
+            codes = set(operation["responses"])
+            operations[(method.upper(), normalize(path))] = (codes, operation.get("x-refused-by-state", ""))
+    return operations
+
+
+@cache
+def schema(node: str) -> dict:
+    """The OpenAPI schema the node serves."""
     output = subprocess.run(
         [sys.executable, "manage.py", "spectacular", "--format", "openapi-json"],
         cwd=ROOT / f"{node}_node",
@@ -40,14 +54,15 @@ def served(node: str) -> dict[tuple[str, str], tuple[set[str], str]]:
         check=True,
         timeout=120,
     ).stdout
-    operations = {}
-    for path, methods in json.loads(output)["paths"].items():
-        if path == "/schema/":
-            continue
-        for method, operation in methods.items():
-            codes = set(operation["responses"])
-            operations[(method.upper(), normalize(path))] = (codes, operation.get("x-refused-by-state", ""))
-    return operations
+    return json.loads(output)
+
+
+def status_row(code: str) -> str:
+    """The row of the page's status table for `code`."""
+    text = (ROOT / "docs" / "wire-contract.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith(f"| {code} |")]
+    assert len(rows) == 1, f"one row for {code} in the status table"
+    return rows[0]
 
 
 def normalize(path: str) -> str:
@@ -74,3 +89,21 @@ def test_a_400_that_stored_state_causes_is_told_in_the_schema_s_words(node):
     for route, (_, refused_when) in actual.items():
         if refused_when:
             assert f"400 also {refused_when}" in listed[route][1], route
+
+
+@pytest.mark.parametrize("node", ["proposals", "workflows"])
+@pytest.mark.parametrize("code", ["401", "403", "404"])
+def test_a_status_is_described_in_the_same_words_on_every_route_and_on_the_page(node, code):
+    described = {
+        operation["responses"][code]["description"]
+        for methods in schema(node)["paths"].values()
+        for operation in methods.values()
+        if code in operation["responses"]
+    }
+    assert len(described) == 1, described
+    assert f'"{described.pop()}"' in status_row(code)
+
+
+@pytest.mark.parametrize("code", ["406", "415"])
+def test_the_page_lists_what_every_drf_route_may_answer(code):
+    status_row(code)  # DRF's content negotiation and parsers: the nodes answer them on every JSON route

@@ -2,9 +2,10 @@
 
 - `document_routes()` turns each route declaration into its request, responses, path
   parameters and status codes;
-- `WireAutoSchema` documents the JSON body of a DELETE (the wire's `remove` has one);
+- `WireAutoSchema` documents the JSON body of a DELETE (the wire's `remove` has one), and
+  no credential (`{}`) where an open node lets anonymous callers through;
 - `ClosedRequestSchema` says that an entity's request body takes no other property (its
-  serializer refuses unknown fields: `UnknownFieldsRefused`);
+  serializer refuses unknown fields: `UnknownFieldsRefused`) and lists the ones it ignores;
 - the hooks print case-insensitive routes by their canonical spelling and camel-case properties.
 """
 
@@ -18,17 +19,42 @@ from drf_spectacular.openapi import AutoSchema
 from ..wire import to_camel
 
 __all__ = [
+    "STATUS_DESCRIPTIONS",
     "ClosedRequestSchema",
     "WireAutoSchema",
     "camel_case_properties",
     "case_insensitive_paths",
     "omitted_nulls",
-    "open_node_security",
 ]
+
+# What an answer of each status carries, written once: every operation's schema and the status table
+# of docs/wire-contract.md use these words (tests/test_wire_contract_doc.py compares them).
+STATUS_DESCRIPTIONS = {
+    400: "The message text, as a JSON string",
+    401: "Nobody identified: no signed-in user, API token or service credential",
+    403: "Not allowed: the caller lacks the route's permission, or its service credential is not valid",
+    404: "The message text, as a JSON string",
+}
 
 
 class WireAutoSchema(AutoSchema):
-    """drf-spectacular's AutoSchema, documenting request bodies of DELETE routes too."""
+    """drf-spectacular's AutoSchema, documenting request bodies of DELETE routes and open routes too."""
+
+    def get_auth(self):
+        """The usual requirements, plus none (`{}`) where RoutePermission lets anonymous callers through.
+
+        Only the routes RoutePermission guards are open on an open node: a gateway route is open only
+        with its gateway (its scheme, `ServiceCredentialScheme`, says so), and a route that declares
+        its own `auth` (revoking a token needs that token) keeps it.
+        """
+        from ..conf import dd_settings
+        from .permissions import RoutePermission
+
+        auths = super().get_auth()
+        guarded = any(isinstance(permission, RoutePermission) for permission in self.view.get_permissions())
+        if auths and {} not in auths and guarded and dd_settings.allow_anonymous:
+            auths.append({})
+        return auths
 
     def _get_request_body(self, direction="request"):
         # drf-spectacular documents bodies of POST, PUT and PATCH only; `remove` is a DELETE with a
@@ -43,16 +69,31 @@ class WireAutoSchema(AutoSchema):
 
 
 class ClosedRequestSchema(OpenApiSerializerExtension):
-    """A request body of an `UnknownFieldsRefused` serializer allows no other property: they are refused."""
+    """A request body of an `UnknownFieldsRefused` serializer allows no other property: they are refused.
+
+    The fields a request may carry but the node never reads are listed all the same, since the
+    original's clients send whole entities back: read-only fields (any value: the serializer never
+    looks at them), and the fields the Command's WritePolicy ignores (type-checked, then dropped).
+    """
 
     target_class = "distributed_core.api.serializers.UnknownFieldsRefused"
     match_subclasses = True
 
     def map_serializer(self, auto_schema, direction):
-        """The usual mapping, closed to additional properties in requests."""
+        """The usual mapping; in requests, closed to additional properties and with the ignored fields."""
+        from drf_spectacular.plumbing import force_instance
+
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         if direction == "request":
             schema["additionalProperties"] = False
+            properties = schema.setdefault("properties", {})
+            for name, field in force_instance(self.target).fields.items():
+                if field.read_only:
+                    properties[name] = {"description": "Read-only: accepted with any value, and ignored"}
+            command = getattr(auto_schema.view, "command_class", None)
+            for name in getattr(getattr(command, "policy", None), "ignored", ()):
+                if name in properties and "description" not in properties[name]:
+                    properties[name]["description"] = "Written by the node itself: type-checked, then ignored"
         return schema
 
 
@@ -92,18 +133,6 @@ def omitted_nulls(result, generator, request, public):
             schema["required"] = [key for key in schema["required"] if key not in nullable]
             if not schema["required"]:
                 del schema["required"]
-    return result
-
-
-def open_node_security(result, generator, request, public):
-    """On an open node (anonymous callers allowed) every operation may be called without credentials."""
-    from ..conf import dd_settings
-
-    if dd_settings.allow_anonymous:
-        for operations in result.get("paths", {}).values():
-            for operation in operations.values():
-                if isinstance(operation, dict) and operation.get("security") and {} not in operation["security"]:
-                    operation["security"].append({})
     return result
 
 
@@ -151,9 +180,9 @@ def document_routes(viewset: type) -> type:
     from .routes import CONVERTERS, Reads, Returns, routes_of
     from .serializers import IdSerializer
 
-    message = OpenApiResponse(OpenApiTypes.STR, description="The message text, as a JSON string")
-    refused_401 = OpenApiResponse(OpenApiTypes.STR, description="Nobody identified: no user, no service credential")
-    refused_403 = OpenApiResponse(OpenApiTypes.STR, description="The caller may not: it lacks the route's permission")
+    message = OpenApiResponse(OpenApiTypes.STR, description=STATUS_DESCRIPTIONS[404])
+    refused_401 = OpenApiResponse(OpenApiTypes.STR, description=STATUS_DESCRIPTIONS[401])
+    refused_403 = OpenApiResponse(OpenApiTypes.STR, description=STATUS_DESCRIPTIONS[403])
     validation = _component(
         "ValidationMessage",
         lambda: {

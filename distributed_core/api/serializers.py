@@ -38,7 +38,7 @@ VALUE_REQUIRED = "Value is required"
 # At least one character that is not whitespace as Python's str.isspace() sees it (the commands' rule
 # strips values): written out, because `\S` means other things to other regex engines.
 NOT_BLANK = "[^\x00\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-NO_NULLS = "^[^\x00]+$"  # "+": a blank value is allowed separately (the schema's oneOf must not match it twice)
+NO_NULLS = "\\A[^\x00]+\\Z"  # "+": a blank value is allowed separately (the schema's oneOf must not match it twice)
 MAX_ID = 2**63 - 1  # a bigint: a larger id is refused as input instead of overflowing the database driver
 
 
@@ -70,7 +70,7 @@ def value_field() -> StrictCharField:
     a value; the NOT_BLANK pattern puts "not blank" in the OpenAPI schema too.
     """
     messages = {"required": VALUE_REQUIRED, "blank": VALUE_REQUIRED, "null": VALUE_REQUIRED}
-    not_blank = RegexValidator(f"^[^\x00]*{NOT_BLANK}[^\x00]*$", VALUE_REQUIRED)
+    not_blank = RegexValidator(f"\\A[^\x00]*{NOT_BLANK}[^\x00]*\\Z", VALUE_REQUIRED)
     return StrictCharField(max_length=2000, error_messages=messages, validators=[not_blank])
 
 

@@ -133,7 +133,10 @@ class EntityViewSet(ReadOnlyEntityViewSet):
     @route.resource(reads=Reads.ENTITY, returns=Returns.MESSAGE, permission="change")
     def update(self, request: Request, pk: str, id: int | None, data: dict) -> ApiMessage:
         """`PUT` on `<pk>`: apply the sent fields to that stored entity (the URL's id wins) and save."""
-        return self.get_command().save(data, int(pk))
+        command = self.get_command()
+        if not int(pk):  # save() reads id 0 as "add"; here the id names a stored entity, and none has id 0
+            raise command.not_found(0)
+        return command.save(data, int(pk))
 
     @route.resource(returns=Returns.REMOVED, permission="delete")
     def destroy(self, request: Request, pk: str) -> ApiMessage:

@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..api.schema import STATUS_DESCRIPTIONS
 from .tokens import ExpiringTokenAuthentication, issue_token
 
 __all__ = ["TokenRequestSerializer", "TokenView"]
@@ -28,7 +29,7 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
 
-_message = OpenApiResponse(str, description="The message text, as a JSON string")  # as every 4xx answers
+_refused = OpenApiResponse(str, description=STATUS_DESCRIPTIONS[401])  # a disabled account, a token not valid
 WRONG_CREDENTIALS = "when the username and password do not name an account"
 
 
@@ -47,8 +48,8 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: inline_serializer("AuthToken", {"token": serializers.CharField()}),
-            400: OpenApiResponse(str, description=f"The message text, as a JSON string; also {WRONG_CREDENTIALS}"),
-            401: _message,
+            400: OpenApiResponse(str, description=f"{STATUS_DESCRIPTIONS[400]}; also {WRONG_CREDENTIALS}"),
+            401: _refused,
         },
         auth=[],
         extensions={"x-refused-by-state": WRONG_CREDENTIALS},
@@ -65,7 +66,7 @@ class TokenView(APIView):
             raise exceptions.ValidationError("Unable to sign in with the username and password given")
         return Response({"token": issue_token(user).key})
 
-    @extend_schema(request=None, responses={204: None, 401: _message}, auth=[{"tokenAuth": []}])
+    @extend_schema(request=None, responses={204: None, 401: _refused}, auth=[{"tokenAuth": []}])
     def delete(self, request) -> Response:
         """Revoke the token this request is authenticated with."""
         authenticated = ExpiringTokenAuthentication().authenticate(request)

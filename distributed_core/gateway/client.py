@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from typing import Any, Self
 
 import requests
@@ -25,6 +26,8 @@ from ..exceptions import GatewayError, GatewayUnavailable, NotFound
 from .credentials import ON_BEHALF_OF_HEADER, on_behalf_of_value
 
 __all__ = ["GatewayClient"]
+
+logger = logging.getLogger("distributed_core.gateway")
 
 
 class GatewayClient:
@@ -66,9 +69,9 @@ class GatewayClient:
         try:
             response = self.session.request(method, url, json=body, headers=headers, timeout=self.timeout)
         except requests.RequestException as error:
-            raise GatewayUnavailable(
-                f"The {self.node_name} node cannot be reached at {self.base_url}: {error}"
-            ) from error
+            # where and why are for the operator (log records are redacted of credentials); callers get the fact
+            logger.warning("The %s node cannot be reached at %s: %s", self.node_name, self.base_url, error)
+            raise GatewayUnavailable(f"The {self.node_name} node cannot be reached") from error
         if response.status_code == 204 or (response.status_code == 404 and none_if_missing):
             return None
         payload = self._decode(response)

@@ -44,7 +44,7 @@ __all__ = [
 logger = logging.getLogger("distributed_core.gateway")
 
 ON_BEHALF_OF_HEADER = "X-On-Behalf-Of"
-CALLER_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+CALLER_NAME = re.compile(r"\A[A-Za-z0-9_.-]{1,100}\Z")
 MAX_PER_CALLER = 2  # the one in use and its successor, while it is rotated
 
 

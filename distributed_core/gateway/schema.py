@@ -2,7 +2,7 @@
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
-from ..conf import dd_settings
+from .credentials import gateway_open
 
 
 class ServiceCredentialScheme(OpenApiAuthenticationExtension):
@@ -20,6 +20,6 @@ class ServiceCredentialScheme(OpenApiAuthenticationExtension):
         }
 
     def get_security_requirement(self, auto_schema):
-        """The credential; optional (`{}`) on a node that runs its gateway open (no SERVICE_TOKENS)."""
+        """The credential; optional (`{}`) when the gateway is open (an open node without SERVICE_TOKENS)."""
         required = {self.name: []}
-        return required if dd_settings.service_tokens else [required, {}]
+        return [required, {}] if gateway_open() else required

@@ -18,8 +18,8 @@ from string import Template
 __all__ = ["ScaffoldError", "render_node", "validate_names"]
 
 TEMPLATES = Path(__file__).resolve().parent / "node"
-NODE_NAME = re.compile(r"^[a-z][a-z0-9]{1,30}$")
-ENTITY_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{1,40}$")
+NODE_NAME = re.compile(r"\A[a-z][a-z0-9]{1,30}\Z")
+ENTITY_NAME = re.compile(r"\A[A-Z][A-Za-z0-9]{1,40}\Z")
 RESERVED = {"distributed_core", "contracts", "tests", "docs", "bench", "django", "rest_framework", "channels", "test"}
 
 

@@ -17,7 +17,7 @@ def test_entries_name_their_caller():
     ]
 
 
-@pytest.mark.parametrize("entry", ["no-caller", ":secret", "proposals:", "bad name:secret"])
+@pytest.mark.parametrize("entry", ["no-caller", ":secret", "proposals:", "bad name:secret", "proposals\n:secret"])
 def test_an_entry_without_a_caller_or_secret_is_a_problem(entry):
     credentials, problems = parse_service_tokens([entry])
     assert credentials == [] and problems == ["entry 1 is not `<caller>:<secret>` (caller: letters, digits, _ . -)"]

@@ -27,8 +27,10 @@ from .serializers import PackageSerializer
 
 ENTITY = "<int:entity_id>/<type:entity_type>"
 NOT_PENDING = "when the package is not Pending (it was decided, or returned, meanwhile)"
-ACTIVE_EXISTS = "when the entity already has an active package"
-SAVE_REFUSED = f"{ACTIVE_EXISTS}, or an update changes the state, the result or the entity"
+# A new package needs its entity: a rule of the command, since one request schema serves adding and updating
+NO_ENTITY = "a new package has no entityId or entityType"
+ACTIVE_EXISTS = "the entity already has an active package"
+CHANGED = "an update changes the state, the result or the entity"
 DECIDE = "workflows.decide_package"  # held by the approvers group (migration 0003)
 
 
@@ -39,8 +41,9 @@ class PackageViewSet(EntityViewSet):
     command_class = PackageCommand
     serializer_class = PackageSerializer
     refused_when = {
-        **dict.fromkeys(("validate_entity", "save_entity", "update"), SAVE_REFUSED),
-        "create": ACTIVE_EXISTS,
+        **dict.fromkeys(("validate_entity", "save_entity"), f"when {NO_ENTITY}, {ACTIVE_EXISTS}, or {CHANGED}"),
+        "update": f"when {ACTIVE_EXISTS}, or {CHANGED}",
+        "create": f"when {NO_ENTITY}, or {ACTIVE_EXISTS}",
     }
 
     @route.get("getActive", returns=Returns.LIST, permission="view")

@@ -98,10 +98,12 @@ def test_workflows_proxy_refuses_an_unknown_field_as_the_gateway_does(api, workf
     assert api.get("/api/workflows/getPackagesByType/Proposal").json_body == []  # nothing reached workflows
 
 
-def test_workflows_proxy_says_clearly_when_workflows_is_down(api, workflows):
+def test_workflows_proxy_says_clearly_when_workflows_is_down(api, workflows, caplog):
     workflows.down = True
     response = api.get("/api/workflows/getPackagesByType/Proposal")
-    assert response.status_code == 503 and "The workflows node cannot be reached" in response.json_body
+    # the address and the error are for the operator's log, not for every caller
+    assert response.status_code == 503 and response.json_body == "The workflows node cannot be reached"
+    assert "http://workflows.test" in caplog.text and "fake workflows is down" in caplog.text
 
 
 def test_openapi_schema_validates(api):
@@ -112,3 +114,25 @@ def test_openapi_schema_validates(api):
     validate_schema(schema)
     assert "/api/proposal/getStatus/{id}" in schema["paths"]
     assert api.client.get("/swagger/").status_code == 200
+
+
+def test_workflows_proxy_refuses_an_entity_type_with_a_trailing_newline(api, workflows, make_proposal):
+    body = {"value": "Please approve", "entityId": make_proposal().pk, "entityType": "Proposal\n"}
+    refused = api.post("/api/workflows/submitPackage", body)
+    assert refused.status_code == 400 and "entityType" in refused.json_body
+    assert api.get("/api/workflows/getPackagesByType/Proposal").json_body == []  # nothing reached workflows
+
+
+def test_package_id_is_type_checked_then_ignored_as_the_request_schema_says(api, make_proposal):
+    from drf_spectacular.generators import SchemaGenerator
+
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    package_id = components["ProposalRequest"]["properties"]["packageId"]
+    assert package_id["type"] == "integer" and "ignored" in package_id["description"]
+    assert "ignored" in components["ProposalRequest"]["properties"]["dateModified"]["description"]
+    assert "ignored" in components["PackageDataRequest"]["properties"]["state"]["description"]
+    proposal = make_proposal()
+    for body in ({"value": "new", "packageId": 7}, {"id": proposal.pk, "value": "changed", "packageId": 7}):
+        response = api.post("/api/proposal/save", body)
+        assert response.status_code == 200 and "packageId" not in response.json_body["data"]
+    assert api.post("/api/proposal/save", {"value": "new", "packageId": "seven"}).status_code == 400

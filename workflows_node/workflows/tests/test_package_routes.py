@@ -213,3 +213,51 @@ def test_a_bug_is_a_json_500_with_an_id_in_the_log_and_no_exception_text(api, ca
     logged = [record for record in caplog.records if body["id"] in record.getMessage()]
     assert logged and logged[0].exc_info[1].args == ("secret internals",)
     assert not Package.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/package/save", "/gateway/submitPackage"])
+def test_an_entity_type_with_a_trailing_newline_is_refused(api, path):
+    # Python's `$` matches before a final newline: "Proposal\n" would be stored, then no route could name it
+    response = api.post(path, {**NEW, "entityType": "Proposal\n"})
+    assert response.status_code == 400 and "entityType" in response.json_body
+    assert not Package.objects.exists()
+
+
+@pytest.mark.parametrize("pk", [0, 777])
+def test_put_on_a_resource_id_that_names_no_package_is_404_and_adds_nothing(api, pk):
+    # save() reads id 0 as "add"; a resource route's id names a stored entity, as GET and DELETE read it
+    response = api.call("put", f"/api/package/{pk}/", NEW)
+    assert response.status_code == 404 and response.json_body == f"Package {pk} not found"
+    assert not Package.objects.exists()
+
+
+READ_ONLY = ("type", "dateCreated", "dateModified", "submittedBy", "decidedBy", "decidedAt")
+
+
+def test_read_only_fields_are_accepted_and_ignored_as_the_request_schema_says(api, make_package):
+    from drf_spectacular.generators import SchemaGenerator
+
+    request = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]["PackageRequest"]
+    for name in READ_ONLY:  # any value: a read-only field is never read, whatever its type
+        assert "type" not in request["properties"][name] and "ignored" in request["properties"][name]["description"]
+    package = make_package()
+    sent_back = {name: "garbage" for name in READ_ONLY}
+    response = api.post("/api/package/save", {**NEW, "id": package.pk, "value": "changed", **sent_back})
+    assert response.status_code == 200 and response.json_body["data"]["type"] == "Package"
+    assert "submittedBy" not in response.json_body["data"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/package/save",
+        "/api/package/validate",
+        "/api/package/",
+        "/gateway/submitPackage",
+        "/gateway/validatePackage",
+    ],
+)
+def test_a_new_package_without_its_entity_is_400_with_the_wire_s_message(api, path):
+    response = api.post(path, {"value": "x"})
+    assert response.status_code == 400 and response.json_body == "EntityId is required; EntityType is required"
+    assert not Package.objects.exists()

@@ -33,7 +33,7 @@ def test_value_is_required():
 
 
 def test_entity_is_required():
-    with pytest.raises(ValidationFailed, match="Entity id"):
+    with pytest.raises(ValidationFailed, match="EntityId is required"):
         PackageCommand().save({"value": "v", "entity_type": "Proposal"})
 
 
