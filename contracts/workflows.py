@@ -173,7 +173,7 @@ class WorkflowsGateway(GatewayClient):
     def from_settings(cls) -> WorkflowsGateway:
         """A client of the `workflows` entry of `DD_GATEWAYS`, with `DD_GATEWAY_TIMEOUT`."""
         config = dd_settings.gateway("workflows")
-        return cls(f"{config['url'].rstrip('/')}/gateway", config.get("token", ""), dd_settings.gateway_timeout)
+        return cls(f"{config['url'].rstrip('/')}/gateway", config.get("token", ""))  # DD_GATEWAY_TIMEOUT
 
     def gateway_id(self) -> str:
         """The workflows node's gateway id (`GET /gateway/`)."""

@@ -22,6 +22,7 @@ from typing import Any, Self
 import requests
 
 from ..api.routes import Returns, Route
+from ..conf import dd_settings
 from ..exceptions import GatewayError, GatewayUnavailable, NotFound
 from .credentials import ON_BEHALF_OF_HEADER, on_behalf_of_value
 
@@ -39,12 +40,12 @@ class GatewayClient:
         self,
         base_url: str,
         token: str = "",
-        timeout: tuple[float, float] = (2.0, 10.0),
+        timeout: tuple[float, float] | None = None,
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
-        self.timeout = timeout
+        self.timeout = timeout or dd_settings.gateway_timeout  # (connect, read) seconds; DD_GATEWAY_TIMEOUT
         self.session = session or requests.Session()
         self.acting_for: str | None = None
 
