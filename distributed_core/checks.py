@@ -24,7 +24,9 @@ def open_node_warnings() -> list[str]:
     node = dd_settings.node_name
     warnings = []
     if dd_settings.allow_anonymous:
-        why = "ALLOW_ANONYMOUS=1" if getattr(settings, "DD_ALLOW_ANONYMOUS", None) else "DEBUG is on"
+        # DD_ALLOW_ANONYMOUS is set whenever the base settings load (as DEBUG unless ALLOW_ANONYMOUS says
+        # otherwise), so it cannot tell the reason; with DEBUG off only ALLOW_ANONYMOUS=1 opens a node
+        why = "DEBUG is on" if settings.DEBUG else "ALLOW_ANONYMOUS=1"
         warnings.append(
             f"Node {node} is OPEN ({why}): anonymous callers may read and write everything and follow its hubs, "
             "as the original apps expect. In deployment set DEBUG=0 and leave ALLOW_ANONYMOUS unset."
