@@ -28,7 +28,6 @@ __all__ = [
 ]
 
 
-
 class Environment(environ.Env):
     """django-environ's reader, where an empty value is unset and list items are trimmed."""
 
