@@ -26,7 +26,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-deployment"
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+# testserver is the Host of Django's test client: a closed node has no use for it (Django's test
+# runner adds it while tests run), so only the DEBUG default names it
+_LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[*_LOOPBACK_HOSTS, "testserver"] if DEBUG else _LOOPBACK_HOSTS)
 
 # Pages of other origins that may call this node (a node names its suite's local pages, for DEBUG)
 CORS_ALLOWED_ORIGINS, CSRF_TRUSTED_ORIGINS = browser_origins(DEBUG)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from distributed_core.checks import open_node_warnings
+from distributed_core.checks import any_host_deploy, open_node_warnings
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,10 @@ def test_a_closed_node_with_service_tokens_warns_of_nothing(settings):
     settings.DD_ALLOW_ANONYMOUS = False
     settings.DD_SERVICE_TOKENS = ["proposals:s3cret"]
     assert open_node_warnings() == []
+
+
+def test_any_host_is_a_deploy_error(settings):
+    settings.ALLOWED_HOSTS = ["node.example", "*"]
+    assert [error.id for error in any_host_deploy(None)] == ["distributed_core.E003"]
+    settings.ALLOWED_HOSTS = ["node.example"]
+    assert any_host_deploy(None) == []
