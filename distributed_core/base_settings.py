@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from the node's static files
     "channels",
     "distributed_core",
 ]
@@ -164,6 +165,17 @@ SPECTACULAR_SETTINGS = {
         "distributed_core.api.schema.open_node_security",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # /schema/ and /swagger/: anyone on an open node, else a signed-in user, an API token or a node's
+    # service credential (the schema maps every route: no map for strangers to a closed node)
+    "SERVE_PERMISSIONS": ["distributed_core.api.permissions.SignedInUnlessOpen"],
+    "SERVE_AUTHENTICATION": [
+        *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+        "distributed_core.gateway.credentials.ServiceCredentialAuthentication",
+    ],
+    # Swagger UI from this node's static files (drf-spectacular-sidecar), not from a CDN's @latest
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

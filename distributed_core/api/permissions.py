@@ -26,7 +26,7 @@ from rest_framework import exceptions, permissions
 from ..conf import dd_settings
 from .routes import Route, saved_id
 
-__all__ = ["RoutePermission", "declared_route", "required_permission"]
+__all__ = ["RoutePermission", "SignedInUnlessOpen", "declared_route", "required_permission"]
 
 
 def declared_route(view: Any) -> Route | None:
@@ -87,3 +87,13 @@ class RoutePermission(permissions.BasePermission):
             return True
         self.message = f"{user.get_username()} may not do this: it needs the {needed} permission"
         return False
+
+
+class SignedInUnlessOpen(permissions.BasePermission):
+    """Anyone on an open node, else whoever is identified (a user, an API token, a service credential): /schema/."""
+
+    def has_permission(self, request, view) -> bool:
+        """Open node: yes. Otherwise a signed-in caller; nobody gets 401."""
+        if dd_settings.allow_anonymous or (request.user and request.user.is_authenticated):
+            return True
+        raise exceptions.NotAuthenticated("Sign in, or send an API token or a service credential, to read the schema")
