@@ -97,6 +97,19 @@ def test_every_write_route(urls, node, method, path, body, allowed):
     assert done.status_code == 200, done.text
 
 
+def test_the_proxy_forwards_nothing_but_proposals_packages(urls):
+    proposer = token_api(urls["proposals"], "proposer")
+    for body in (
+        {"value": "v", "entityId": new_proposal(urls), "entityType": "Invoice"},
+        {"value": "v", "entityId": 10**12, "entityType": "Proposal"},  # no such proposal here
+    ):
+        assert proposer.post("/api/workflows/submitPackage", body).status_code == 404
+    invoices = new_workflows_package(urls)
+    assert proposer.post("/api/workflows/withdrawPackage", {"id": invoices}).status_code == 404
+    assert token_api(urls["workflows"], "viewer").get(f"/api/package/getFromId/{invoices}").status_code == 200
+    assert token_api(urls["proposals"], "viewer").get("/api/workflows/getPackagesByType/Invoice").status_code == 404
+
+
 def former_token_api(url):
     """A token whose account was disabled after it was issued."""
     from .client import Api
