@@ -26,7 +26,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-deployment"
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+# testserver is the Host of Django's test client: a closed node has no use for it (Django's test
+# runner adds it while tests run), so only the DEBUG default names it
+_LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[*_LOOPBACK_HOSTS, "testserver"] if DEBUG else _LOOPBACK_HOSTS)
 
 # Pages of other origins that may call this node (a node names its suite's local pages, for DEBUG)
 CORS_ALLOWED_ORIGINS, CSRF_TRUSTED_ORIGINS = browser_origins(DEBUG)
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from the node's static files
     "channels",
     "distributed_core",
 ]
@@ -160,6 +164,17 @@ SPECTACULAR_SETTINGS = {
         "distributed_core.api.schema.omitted_nulls",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # /schema/ and /swagger/: anyone on an open node, else a signed-in user, an API token or a node's
+    # service credential (the schema maps every route: no map for strangers to a closed node)
+    "SERVE_PERMISSIONS": ["distributed_core.api.permissions.SignedInUnlessOpen"],
+    "SERVE_AUTHENTICATION": [
+        *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+        "distributed_core.gateway.credentials.ServiceCredentialAuthentication",
+    ],
+    # Swagger UI from this node's static files (drf-spectacular-sidecar), not from a CDN's @latest
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

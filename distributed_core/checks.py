@@ -2,6 +2,7 @@
 
     E001 (check --deploy)  the node is open to anonymous callers (DEBUG on, or ALLOW_ANONYMOUS=1)
     E002 (every check)     a SERVICE_TOKENS entry is not `<caller>:<secret>`, or a caller has more than two
+    E003 (check --deploy)  ALLOWED_HOSTS has "*": any Host is served, so DNS rebinding reaches the node
     W001 (check --deploy)  a gateway this node calls has no token: a closed node will refuse the calls
 
 The embedded default runs open on purpose (the original's apps have no sign-in): the ASGI app
@@ -16,7 +17,13 @@ from django.core import checks
 from .conf import dd_settings
 from .gateway.credentials import parse_service_tokens
 
-__all__ = ["open_node_deploy", "open_node_warnings", "remote_tokens_deploy", "service_tokens_format"]
+__all__ = [
+    "any_host_deploy",
+    "open_node_deploy",
+    "open_node_warnings",
+    "remote_tokens_deploy",
+    "service_tokens_format",
+]
 
 
 def open_node_warnings() -> list[str]:
@@ -24,7 +31,9 @@ def open_node_warnings() -> list[str]:
     node = dd_settings.node_name
     warnings = []
     if dd_settings.allow_anonymous:
-        why = "ALLOW_ANONYMOUS=1" if getattr(settings, "DD_ALLOW_ANONYMOUS", None) else "DEBUG is on"
+        # DD_ALLOW_ANONYMOUS is set whenever the base settings load (as DEBUG unless ALLOW_ANONYMOUS says
+        # otherwise), so it cannot tell the reason; with DEBUG off only ALLOW_ANONYMOUS=1 opens a node
+        why = "DEBUG is on" if settings.DEBUG else "ALLOW_ANONYMOUS=1"
         warnings.append(
             f"Node {node} is OPEN ({why}): anonymous callers may read and write everything and follow its hubs, "
             "as the original apps expect. In deployment set DEBUG=0 and leave ALLOW_ANONYMOUS unset."
@@ -46,6 +55,20 @@ def open_node_deploy(app_configs, **kwargs):
             "This node is open: anonymous callers may read, write and follow its hubs.",
             hint="Set DEBUG=0 and leave ALLOW_ANONYMOUS unset; give people accounts (docs/operations.md, Security).",
             id="distributed_core.E001",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def any_host_deploy(app_configs, **kwargs):
+    """`check --deploy`: an error when ALLOWED_HOSTS has "*", which turns off the Host check (Django's passes it)."""
+    if "*" not in settings.ALLOWED_HOSTS:
+        return []
+    return [
+        checks.Error(
+            'ALLOWED_HOSTS has "*": the node answers any Host, so a DNS-rebinding page can reach its API and hubs.',
+            hint="Set ALLOWED_HOSTS to the names the node is served under, e.g. ALLOWED_HOSTS=proposals.example.com.",
+            id="distributed_core.E003",
         )
     ]
 

@@ -24,6 +24,12 @@ ACCOUNTS = {
         "--permission=proposals.view_status",
         "--permission=workflows.view_package",
     ],
+    "packager": [  # workflows' own package writes, no decisions
+        "--permission=workflows.view_package",
+        "--permission=workflows.add_package",
+        "--permission=workflows.change_package",
+        "--permission=workflows.delete_package",
+    ],
     "stranger": [],  # signed in, allowed nothing
     "former": ["--group=approvers", "--group=proposers", "--disable"],
 }

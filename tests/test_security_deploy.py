@@ -63,3 +63,10 @@ def test_a_service_credential_without_its_caller_fails_every_check():
     environment = {**documented_environment("workflows"), "SERVICE_TOKENS": "just-a-secret"}
     result = check_deploy("workflows", environment)
     assert result.returncode != 0 and "distributed_core.E002" in result.stderr
+
+
+@pytest.mark.parametrize("node", ["proposals", "workflows"])
+def test_any_host_fails(node):
+    result = check_deploy(node, {**documented_environment(node), "ALLOWED_HOSTS": "*"})
+    assert result.returncode != 0
+    assert "distributed_core.E003" in result.stderr and "DNS-rebinding" in result.stderr

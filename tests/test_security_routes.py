@@ -33,6 +33,17 @@ def proposal_body(urls) -> dict:
     return {"title": "Budget", "value": "Spend less"}
 
 
+def package_body(urls) -> dict:
+    """A package of its own entity (an entity has one active package at most)."""
+    return {"value": "Please", "entityId": secrets.randbelow(10**9) + 1, "entityType": "Invoice"}
+
+
+def new_workflows_package(urls) -> int:
+    saved = token_api(urls["workflows"], "packager").post("/api/package/save", package_body(urls))
+    assert saved.status_code == 200, saved.text
+    return saved.json()["data"]["id"]
+
+
 # (node, method, path, body factory, who may): every write route of both nodes
 WRITES = [
     ("proposals", "post", "/api/proposal/save", proposal_body, "proposer"),
@@ -59,6 +70,12 @@ WRITES = [
     ("workflows", "post", "/api/package/approve", lambda urls: {"id": new_package(urls)}, "approver"),
     ("workflows", "post", "/api/package/reject", lambda urls: {"id": new_package(urls)}, "approver"),
     ("workflows", "post", "/api/package/return", lambda urls: {"id": new_package(urls)}, "approver"),
+    ("workflows", "post", "/api/package/save", package_body, "packager"),
+    ("workflows", "post", "/api/package/validate", package_body, "packager"),
+    ("workflows", "post", "/api/package/", package_body, "packager"),
+    ("workflows", "put", "/api/package/{package}/", lambda urls: {"value": "Changed"}, "packager"),
+    ("workflows", "delete", "/api/package/remove", lambda urls: {"id": new_workflows_package(urls)}, "packager"),
+    ("workflows", "delete", "/api/package/{package}/", lambda urls: None, "packager"),
 ]
 
 
@@ -67,6 +84,8 @@ def test_every_write_route(urls, node, method, path, body, allowed):
     url = urls[node]
     if "{proposal}" in path:
         path = path.format(proposal=new_proposal(urls))
+    if "{package}" in path:
+        path = path.format(package=new_workflows_package(urls))
     for who, status in ((None, 401), ("stranger", 403), ("viewer", 403), ("former", 401)):
         api = token_api(url, who) if who != "former" else former_token_api(url)
         refused = getattr(api, method)(path, body(urls))
@@ -76,6 +95,19 @@ def test_every_write_route(urls, node, method, path, body, allowed):
     assert getattr(token_api(url, other), method)(path, body(urls)).status_code == 403
     done = getattr(token_api(url, allowed), method)(path, body(urls))
     assert done.status_code == 200, done.text
+
+
+def test_the_proxy_forwards_nothing_but_proposals_packages(urls):
+    proposer = token_api(urls["proposals"], "proposer")
+    for body in (
+        {"value": "v", "entityId": new_proposal(urls), "entityType": "Invoice"},
+        {"value": "v", "entityId": 10**12, "entityType": "Proposal"},  # no such proposal here
+    ):
+        assert proposer.post("/api/workflows/submitPackage", body).status_code == 404
+    invoices = new_workflows_package(urls)
+    assert proposer.post("/api/workflows/withdrawPackage", {"id": invoices}).status_code == 404
+    assert token_api(urls["workflows"], "viewer").get(f"/api/package/getFromId/{invoices}").status_code == 200
+    assert token_api(urls["proposals"], "viewer").get("/api/workflows/getPackagesByType/Invoice").status_code == 404
 
 
 def former_token_api(url):

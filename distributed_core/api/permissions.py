@@ -6,7 +6,8 @@ class, the default of every API view, reads the declaration of the action being 
 asks Django's permission system:
 
     "view" | "add" | "change" | "delete"   the view model's permission of that kind
-    "save"                                 add when the body's id is absent or 0, else change
+    "save"                                 add when the body's id is absent or 0, else change (the id
+                                           as the route reads it: `routes.saved_id`)
     "<app_label>.<codename>"               that permission
 
 An anonymous caller gets 401, a signed-in user without the permission 403, both with a JSON
@@ -23,9 +24,9 @@ from django.db import models
 from rest_framework import exceptions, permissions
 
 from ..conf import dd_settings
-from .routes import Route
+from .routes import Route, saved_id
 
-__all__ = ["RoutePermission", "declared_route", "required_permission"]
+__all__ = ["RoutePermission", "SignedInUnlessOpen", "declared_route", "required_permission"]
 
 
 def declared_route(view: Any) -> Route | None:
@@ -42,8 +43,10 @@ def required_permission(declared: Route, view: Any, request: Any) -> str:
     if "." in wanted:
         return wanted
     if wanted == "save":
-        body = request.data if isinstance(request.data, dict) else {}
-        wanted = "change" if body.get("id") else "add"
+        try:
+            wanted = "change" if saved_id(view, request.data) else "add"
+        except exceptions.ValidationError:
+            wanted = "change"  # an id that is no add; the route answers 400 for it to whoever may change
     model = permission_model(view)
     return f"{model._meta.app_label}.{wanted}_{model._meta.model_name}"
 
@@ -84,3 +87,13 @@ class RoutePermission(permissions.BasePermission):
             return True
         self.message = f"{user.get_username()} may not do this: it needs the {needed} permission"
         return False
+
+
+class SignedInUnlessOpen(permissions.BasePermission):
+    """Anyone on an open node, else whoever is identified (a user, an API token, a service credential): /schema/."""
+
+    def has_permission(self, request, view) -> bool:
+        """Open node: yes. Otherwise a signed-in caller; nobody gets 401."""
+        if dd_settings.allow_anonymous or (request.user and request.user.is_authenticated):
+            return True
+        raise exceptions.NotAuthenticated("Sign in, or send an API token or a service credential, to read the schema")

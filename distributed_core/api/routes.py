@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -35,7 +35,17 @@ from rest_framework.response import Response
 from ..wire import TYPE_NAME
 from .responses import api_response, validation_response
 
-__all__ = ["PERMISSION_KINDS", "Reads", "Returns", "Route", "case_insensitive", "route", "routes_of", "wire_urls"]
+__all__ = [
+    "PERMISSION_KINDS",
+    "Reads",
+    "Returns",
+    "Route",
+    "case_insensitive",
+    "route",
+    "routes_of",
+    "saved_id",
+    "wire_urls",
+]
 
 CONVERTERS = {"int": r"[0-9]{1,18}", "type": TYPE_NAME}
 _PARAMETER = re.compile(r"<(?P<converter>\w+):(?P<name>\w+)>")
@@ -54,6 +64,19 @@ class Reads(Enum):
 # view model's own permissions, or "save" (add when the body's id is absent or 0, else change)
 PERMISSION_KINDS = ("view", "add", "change", "delete", "save")
 _DEFAULT_KIND = {"GET": "view", "DELETE": "delete"}  # any other method: "change"
+
+
+def saved_id(view: Any, body: Any) -> int | None:
+    """The id a `Reads.ENTITY` body names, read by the view serializer's `id` field; None (an add) when absent or 0.
+
+    The route hands it to its handler and `RoutePermission` decides add or change for "save"
+    with it, so the two cannot disagree: `{"id": "0"}` is 0 to the serializer, an add, though
+    the raw body's "0" is truthy. An id the field refuses raises its ValidationError.
+    """
+    field = view.get_serializer().fields.get("id")
+    if not isinstance(body, Mapping) or "id" not in body or field is None or field.read_only:
+        return None  # no id the serializer would take: the handler gets None
+    return field.run_validation(body["id"]) or None
 
 
 class Returns(Enum):
@@ -129,7 +152,8 @@ class Route:
             serializer = view.get_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
-            return {"id": data.pop("id", None) or None, "data": data}
+            data.pop("id", None)
+            return {"id": saved_id(view, request.data), "data": data}
         return {}
 
     # -- the answer -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from ..auth.urls import auth_urls
 from ..events.negotiate import negotiate
 from ..events.status import events_status
 from ..serving.health import health, ready
+from .json import CamelCaseJSONRenderer
 
 __all__ = ["NodeRouter", "node_urls"]
 
@@ -23,6 +24,15 @@ class NodeRouter(routers.DefaultRouter):
         """The browsable API's front page: where a visitor finds the routes and the sign-in link."""
 
         permission_classes = [AllowAny]
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """Swagger UI, whose refusal (a closed node, nobody signed in) is JSON as every route's: its HTML renderer
+    has no template for a message."""
+
+    def handle_exception(self, exc: Exception):
+        self.request.accepted_renderer, self.request.accepted_media_type = CamelCaseJSONRenderer(), "application/json"
+        return super().handle_exception(exc)
 
 
 def node_urls(*wire_patterns: list[URLPattern], resources: dict[str, type]) -> list[URLPattern | URLResolver]:
@@ -40,6 +50,6 @@ def node_urls(*wire_patterns: list[URLPattern], resources: dict[str, type]) -> l
         re_path(r"^ready/?$", ready, name="ready"),
         path("admin/", admin.site.urls),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
-        path("swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
+        path("swagger/", SwaggerView.as_view(url_name="schema"), name="swagger"),
     ]
     return patterns

@@ -71,7 +71,7 @@ def protected(permission: str) -> Callable:
             try:
                 check_caller(
                     permission,
-                    credential_from({"authorization": authorization}, request.GET),
+                    credential_from({"authorization": authorization}),  # a plain HTTP view: no ?access_token=
                     getattr(request, "user", None),
                     token_key(authorization),
                 )

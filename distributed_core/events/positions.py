@@ -2,8 +2,11 @@
 
 A listener's `Replay(since)` says it has applied everything up to `since`; the hub keeps that
 per listener (`ListenerPosition`), and `prune_events` deletes no event after the lowest
-position of its hub. A listener is named by its service credential (`name:token`) when it
-presents one, else by the `X-DD-Listener` header it sends (an open node has no credentials).
+position of its hub. A listener is named by its valid service credential (`name:token`): the
+caller it names. Only a hub open to callers without a credential (an open node with no
+SERVICE_TOKENS) takes the `X-DD-Listener` header instead, for there nobody has a credential; on
+any other hub a header could be sent by anyone admitted (a browser user with view permission),
+overwrite a real listener's position or invent names, so it is ignored and nothing is recorded.
 Browsers send neither: their cursors live in a page and do not hold the log back.
 """
 
@@ -14,7 +17,7 @@ from urllib.parse import parse_qs
 
 from django.db.models import Min
 
-from ..gateway.credentials import credential_from, identify
+from ..gateway.credentials import credential_from, gateway_open, identify
 from ..models import ListenerPosition
 
 __all__ = ["listener_name", "prune_floor", "record_position"]
@@ -23,11 +26,16 @@ NAME_LENGTH = 200  # ListenerPosition.listener
 
 
 def listener_name(scope: dict[str, Any]) -> str:
-    """The name of the listener on this connection (its credential's, else its header's); '' for a browser."""
+    """The caller of this connection's valid credential, else (open gateway only) its header's name; else ''."""
     headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope.get("headers", [])}
     query = {key: values[-1] for key, values in parse_qs(scope.get("query_string", b"").decode("latin-1")).items()}
     credential = identify(credential_from(headers, query))  # a valid one: hub admission let it in
-    name = credential.caller if credential is not None else headers.get("x-dd-listener", "")
+    if credential is not None:
+        name = credential.caller
+    elif gateway_open():
+        name = headers.get("x-dd-listener", "")
+    else:
+        return ""
     return name.strip()[:NAME_LENGTH] if name.strip().isprintable() else ""
 
 

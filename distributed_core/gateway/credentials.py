@@ -2,10 +2,12 @@
 
 Each entry of `SERVICE_TOKENS` names its caller, `<caller>:<secret>` (e.g. `proposals:7mK...`),
 and a caller may have two at once, so that its secret can be rotated without downtime. A
-caller presents `Authorization: Bearer <caller>:<secret>` (the secret alone is recognized too),
-or `?access_token=` from a WebSocket client that cannot set headers. The presented value is
-compared with every entry in constant time; the entry it matches tells which node calls, and
-the log names that caller (never the secret).
+caller presents the whole entry, `Authorization: Bearer <caller>:<secret>` (the secret alone is
+not enough: the name is part of what must be known). Only a hub connection and its negotiate
+also take `?access_token=<caller>:<secret>`, for a browser-style WebSocket client cannot set
+headers; an HTTP route takes the header only, since a query string ends up in access logs,
+links and Referer headers. The presented value is compared with every entry in constant time;
+the entry it matches tells which node calls, and the log names that caller (never the secret).
 
 A gateway call with a valid credential may carry `X-On-Behalf-Of: <username>`, the user for
 whom the calling node acts (proposals' proxy sends its signed-in user): the gateway trusts it
@@ -80,7 +82,7 @@ def parse_service_tokens(entries: Iterable[str]) -> tuple[list[ServiceCredential
 
 
 def identify(presented: str) -> ServiceCredential | None:
-    """The configured credential `presented` matches (`<caller>:<secret>`, or the secret alone), else None.
+    """The configured credential `presented` matches (`<caller>:<secret>`, the whole entry), else None.
 
     Every entry is compared, in constant time, whatever matches first: how long the check
     takes says nothing about which entry or how much of it was right.
@@ -90,9 +92,7 @@ def identify(presented: str) -> ServiceCredential | None:
     given = presented.encode()
     match = None
     for credential in parse_service_tokens(dd_settings.service_tokens)[0]:
-        whole = hmac.compare_digest(given, f"{credential.caller}:{credential.secret}".encode())
-        alone = hmac.compare_digest(given, credential.secret.encode())
-        if (whole or alone) and match is None:
+        if hmac.compare_digest(given, f"{credential.caller}:{credential.secret}".encode()) and match is None:
             match = credential
     return match
 
@@ -102,12 +102,16 @@ def gateway_open() -> bool:
     return not dd_settings.service_tokens and dd_settings.allow_anonymous
 
 
-def credential_from(headers: Mapping[str, str], query: Mapping[str, str]) -> str:
-    """The credential a caller presents: the Bearer token, else the `access_token` query parameter, else ''."""
+def credential_from(headers: Mapping[str, str], query: Mapping[str, str] | None = None) -> str:
+    """The credential a caller presents: the Bearer token, else the `access_token` in `query`, else ''.
+
+    Only hub admission and negotiate pass `query` (a WebSocket client may be unable to send
+    headers); every HTTP route passes none, so a credential in its URL counts for nothing.
+    """
     authorization = headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
         return authorization[7:].strip()
-    return query.get("access_token", "")
+    return (query or {}).get("access_token", "")
 
 
 def on_behalf_of_value(username: str) -> str:
@@ -156,7 +160,7 @@ class ServiceCredentialAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         """(ServiceCaller, None) for a valid credential, None without one; refuse a wrong one."""
-        presented = credential_from({"authorization": request.headers.get("Authorization", "")}, request.query_params)
+        presented = credential_from({"authorization": request.headers.get("Authorization", "")})
         acting_for = request.headers.get(ON_BEHALF_OF_HEADER)
         credential = identify(presented)
         if credential is None:

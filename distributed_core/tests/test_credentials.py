@@ -37,7 +37,7 @@ def test_the_secret_never_shows_in_a_repr():
     [
         ("proposals:old", ("proposals", 1)),
         ("proposals:new", ("proposals", 2)),
-        ("new", ("proposals", 2)),  # the secret alone is recognized too
+        ("new", None),  # the secret alone is not the credential: its caller's name is part of it
         ("reports:r3", ("reports", 1)),
         ("proposals:r3", None),  # another caller's secret under this name
         ("proposals:ne", None),

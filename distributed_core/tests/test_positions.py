@@ -31,19 +31,39 @@ def scope(headers: dict[str, str], query: str = "") -> dict:
     return {"headers": [(k.encode(), v.encode()) for k, v in headers.items()], "query_string": query.encode()}
 
 
-def test_a_listener_is_named_by_its_valid_credential_else_by_its_header(settings):
+def test_a_listener_is_named_by_its_valid_credential(settings):
     settings.DD_SERVICE_TOKENS = ["proposals:s3cret"]
     assert listener_name(scope({"authorization": "Bearer proposals:s3cret", "x-dd-listener": "other"})) == "proposals"
     assert listener_name(scope({}, "access_token=proposals:s3cret")) == "proposals"
-    assert listener_name(scope({"authorization": "Bearer s3cret", "x-dd-listener": "x"})) == "proposals"  # secret alone
-    assert listener_name(scope({"authorization": "Bearer forged:s3cret", "x-dd-listener": "invoices"})) == "invoices"
     assert listener_name(scope({"origin": "http://127.0.0.1:5001"})) == ""  # a browser
+
+
+@pytest.mark.parametrize("open_node", [True, False])
+def test_with_service_tokens_the_header_names_nobody(settings, open_node):
+    settings.DD_SERVICE_TOKENS = ["proposals:s3cret"]
+    settings.DD_ALLOW_ANONYMOUS = open_node
+    assert listener_name(scope({"authorization": "Bearer forged:s3cret", "x-dd-listener": "invoices"})) == ""
+    assert listener_name(scope({"x-dd-listener": "proposals"})) == ""  # a signed-in viewer cannot pose as it
+
+
+def test_a_closed_node_without_service_tokens_takes_no_header(settings):
+    settings.DD_SERVICE_TOKENS = []
+    settings.DD_ALLOW_ANONYMOUS = False
+    assert listener_name(scope({"x-dd-listener": "proposals"})) == ""
+
+
+def test_only_an_open_gateway_names_a_listener_by_its_header(settings):
+    settings.DD_SERVICE_TOKENS = []
+    settings.DD_ALLOW_ANONYMOUS = True  # nobody has a credential here
+    assert listener_name(scope({"x-dd-listener": "proposals"})) == "proposals"
+    assert listener_name(scope({"x-dd-listener": "bad\x00name"})) == ""
 
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
 async def test_a_listeners_replay_records_its_position(settings, anyio_backend):
     settings.DD_HUBS = ["note"]
+    settings.DD_ALLOW_ANONYMOUS = True  # an open node without SERVICE_TOKENS: the header names the listener
     router = URLRouter([re_path(r"^events/(?P<hub>[\w-]+)/?$", EventHubConsumer.as_asgi())])
 
     async def replay(since: int, headers: list[tuple[bytes, bytes]]) -> None:

@@ -16,8 +16,15 @@ class GroupSerializer(serializers.ModelSerializer):
         fields = "__all__"
 
 
+class GroupEntitySerializer(GroupSerializer):
+    id = serializers.IntegerField(required=False, min_value=0)  # writable, as an EntitySerializer's
+
+
 class View:
-    serializer_class = GroupSerializer
+    serializer_class = GroupEntitySerializer
+
+    def get_serializer(self, *args, **kwargs):
+        return self.serializer_class(*args, **kwargs)
 
 
 class Request:
@@ -34,6 +41,10 @@ class Request:
         (route.post("save", permission="save"), {}, "auth.add_group"),  # no id: add
         (route.post("save", permission="save"), {"id": 0}, "auth.add_group"),
         (route.post("save", permission="save"), {"id": 3}, "auth.change_group"),  # an id: change
+        (route.post("save", permission="save"), {"id": "0"}, "auth.add_group"),  # 0 to the serializer: an add
+        (route.post("save", permission="save"), {"id": "00"}, "auth.add_group"),
+        (route.post("save", permission="save"), {"id": "3"}, "auth.change_group"),
+        (route.post("save", permission="save"), {"id": "x"}, "auth.change_group"),  # not an add: 400 to whom may
         (route.post("approve", permission="workflows.decide_package"), {}, "workflows.decide_package"),
         (route.get("get").requiring("auth.view_permission"), {}, "auth.view_permission"),
     ],

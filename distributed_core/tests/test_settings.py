@@ -93,6 +93,12 @@ def test_anonymous_access_follows_debug_unless_allow_anonymous_says(
     assert base_settings()["DD_ALLOW_ANONYMOUS"] is open_
 
 
+def test_debug_off_allows_no_testserver_host_by_default(environment, base_settings):
+    environment.setenv("DEBUG", "0")
+    environment.setenv("SECRET_KEY", "s3cret")
+    assert base_settings()["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]"]
+
+
 def test_debug_off_allows_no_loopback_origin_by_default(environment, base_settings):
     environment.setenv("DEBUG", "0")
     environment.setenv("SECRET_KEY", "s3cret")

@@ -3,7 +3,9 @@
 Reads need the model's view permission, writes its add, change or delete permission (the
 proposers group has them all). The proxy's routes are about proposals' packages: reading them
 needs `proposals.view_proposal`, submitting or withdrawing one `proposals.change_proposal`, and
-it calls the workflows gateway on behalf of the signed-in user, who is recorded there.
+it calls the workflows gateway on behalf of the signed-in user, who is recorded there. It
+forwards nothing about other entity types or about proposals this node does not hold: those are
+404s (the proxy has no such entity), so a proposer cannot use proposals' credential for them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from distributed_core.api.routes import Returns, route
 from distributed_core.api.viewsets import EntityViewSet, ReadOnlyEntityViewSet, WireViewSet
 from distributed_core.auth.actors import actor_of
 from distributed_core.conf import dd_settings
+from distributed_core.exceptions import NotFound
 from distributed_core.messages import ApiMessage, ValidationMessage
 from distributed_core.pages import app_context
 
@@ -54,8 +57,12 @@ class StatusViewSet(ReadOnlyEntityViewSet):
     serializer_class = StatusSerializer
 
 
+# the only entity type the proxy forwards; workflows matches types exactly, case included
+PROPOSAL = Proposal.type_name()
+
+
 class WorkflowsProxyViewSet(WireViewSet):
-    """Forwards the workflows gateway's routes through `WorkflowsGateway`, for browser apps, on behalf of the user."""
+    """Forwards the workflows gateway's routes about proposals' packages, for browser apps, on behalf of the user."""
 
     serializer_class = PackageDataSerializer
     schema_name = "WorkflowsPackage"
@@ -66,28 +73,66 @@ class WorkflowsProxyViewSet(WireViewSet):
         """The workflows gateway client, acting for the signed-in user (never for a name the request claims)."""
         return hooks.workflows_gateway().on_behalf_of(actor_of(self.request.user))
 
+    def check_type(self, entity_type: str) -> None:
+        """Refuse (404) any type but Proposal: the proxy has nothing else."""
+        if entity_type != PROPOSAL:
+            raise NotFound(f"Only packages of {PROPOSAL} are served here, not of {entity_type}")
+
+    def check_proposal(self, data: dict) -> None:
+        """Refuse (404) a package about anything but a proposal stored here."""
+        self.check_type(data["entity_type"])
+        if not ProposalQuery().exists(data["entity_id"]):
+            raise NotFound(f"{PROPOSAL} {data['entity_id']} not found")
+
+    def check_proposals_package(self, package_id: int) -> None:
+        """Refuse (404) a package that is not about a proposal stored here.
+
+        The proposal's link (`package_id`) answers without a call, but PackageSaga sets it only
+        when it applies the package's OnAdd, and unlinks a decided package: a withdraw right
+        after its submit would be refused. So when no proposal links it, the gateway's Proposal
+        packages say whose it is (one more call, only then); the proxy trusts neither the body
+        nor the saga's progress.
+        """
+        if ProposalQuery().any_links(package_id):
+            return
+        about = {
+            package.entity_id for package in self.gateway().get_packages_by_type(PROPOSAL) if package.id == package_id
+        }
+        if not any(ProposalQuery().exists(entity_id) for entity_id in about):
+            raise NotFound(f"Package {package_id} is not a package of a {PROPOSAL} here")
+
     @GATEWAY.get_packages_by_type.requiring("view")
     def get_packages_by_type(self, request: Request, entity_type: str) -> list[PackageData]:
+        self.check_type(entity_type)
         return self.gateway().get_packages_by_type(entity_type)
 
     @GATEWAY.get_packages_by_entity.requiring("view")
     def get_packages_by_entity(self, request: Request, entity_id: int, entity_type: str) -> list[PackageData]:
+        self.check_type(entity_type)
         return self.gateway().get_packages_by_entity(entity_id, entity_type)
 
     @GATEWAY.get_active_package.requiring("view")
     def get_active_package(self, request: Request, entity_id: int, entity_type: str) -> PackageData | None:
+        self.check_type(entity_type)
         return self.gateway().get_active_package(entity_id, entity_type)
 
     @GATEWAY.validate_package.requiring("change")
     def validate_package(self, request: Request, id: int | None, data: dict) -> ValidationMessage:
+        self.check_proposal(data)
+        if id:
+            self.check_proposals_package(id)
         return self.gateway().validate_package(PackageData(**data, id=id or 0))
 
     @GATEWAY.submit_package.requiring("change")
     def submit_package(self, request: Request, id: int | None, data: dict) -> ApiMessage[PackageData]:
+        self.check_proposal(data)
+        if id:  # a resubmit: the package must be a proposal's too, not only the body
+            self.check_proposals_package(id)
         return self.gateway().submit_package(PackageData(**data, id=id or 0))
 
     @GATEWAY.withdraw_package.requiring("change")
     def withdraw_package(self, request: Request, id: int) -> ApiMessage[int]:
+        self.check_proposals_package(id)
         return self.gateway().withdraw_package(id)
 
 

@@ -24,9 +24,9 @@ class FakeWorkflows(BaseAdapter):
         self.calls: list[str] = []
         self.headers: list[dict[str, str]] = []  # of each call, as sent
 
-    def add(self, entity_id: int, state: str = "Pending") -> dict:
+    def add(self, entity_id: int, state: str = "Pending", entity_type: str = "Proposal") -> dict:
         package_id = len(self.packages) + 1
-        package = {"id": package_id, "entityId": entity_id, "entityType": "Proposal", "state": state, "value": "v"}
+        package = {"id": package_id, "entityId": entity_id, "entityType": entity_type, "state": state, "value": "v"}
         self.packages[package_id] = package
         return package
 
@@ -45,7 +45,7 @@ class FakeWorkflows(BaseAdapter):
             ]
             return self.answer(request, 200, found[0]) if found else self.answer(request, 204, None)
         if match := re.fullmatch(r"/getPackagesByType/(\w+)", path):
-            return self.answer(request, 200, list(self.packages.values()))
+            return self.answer(request, 200, [p for p in self.packages.values() if p["entityType"] == match[1]])
         if match := re.fullmatch(r"/getPackagesByEntity/(\d+)/(\w+)", path):  # completed ones only
             completed = [p for p in self.packages.values() if p["state"] in ("Approved", "Rejected")]
             return self.answer(request, 200, [p for p in completed if p["entityId"] == int(match[1])])

@@ -51,8 +51,15 @@ def test_protected_gateway_refuses_a_wrong_credential(api, protected):
 
 
 def test_protected_gateway_accepts_a_valid_credential(api, protected):
-    assert api.get("/gateway/", Authorization="Bearer s3cret").status_code == 200
-    assert api.get("/gateway/?access_token=s3cret").status_code == 200
+    assert api.get("/gateway/", Authorization="Bearer proposals:s3cret").status_code == 200
+
+
+def test_protected_gateway_takes_the_credential_from_the_header_only(api, protected):
+    assert api.get("/gateway/?access_token=proposals:s3cret").status_code == 401  # an HTTP route: the URL counts not
+
+
+def test_protected_gateway_refuses_the_secret_without_its_callers_name(api, protected):
+    assert api.get("/gateway/", Authorization="Bearer s3cret").status_code == 403
 
 
 def test_browser_api_does_not_need_the_service_credential(api, protected):

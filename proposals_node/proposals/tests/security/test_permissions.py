@@ -106,3 +106,10 @@ def test_the_app_shows_a_viewer_no_button_to_change_anything(people, client):
     page = client.get("/").content.decode()
     assert "Signed in as <strong>watcher</strong>" in page and 'id="create-form"' not in page
     assert '{"add": false, "change": false, "remove": false, "submit": false}' in page
+
+
+@pytest.mark.parametrize("id_", ["0", "00", 0])
+def test_an_id_of_zero_in_any_spelling_adds_and_needs_add_proposal(id_):
+    changer = client_of("changer", "change_proposal", "view_proposal")
+    refused = changer.post("/api/proposal/save", {"id": id_, "title": "Budget", "value": "Spend less"})
+    assert refused.status_code == 403 and "proposals.add_proposal" in refused.json_body

@@ -85,7 +85,9 @@ async def test_a_listener_with_a_wrong_credential_is_refused(settings):
     settings.DD_SERVICE_TOKENS = ["proposals:secret"]
     wrong = WebsocketClient(application, "/events/package?access_token=nope")
     assert not await wrong.connect()
-    right = WebsocketClient(application, "/events/package?access_token=secret")
+    bare = WebsocketClient(application, "/events/package?access_token=secret")  # the secret without its name
+    assert not await bare.connect()
+    right = WebsocketClient(application, "/events/package?access_token=proposals:secret")
     assert await right.connect()
     await right.disconnect()
 

@@ -99,9 +99,10 @@ def test_an_open_node_lets_anybody_do_anything(people, make_package, settings):
     assert approved.json_body["data"]["decidedAt"]
 
 
-def test_the_api_root_and_the_schema_stay_readable(people):
+def test_the_api_root_stays_readable_and_the_schema_needs_someone_identified(people):
     assert people["anonymous"].get("/api/").status_code == 200
-    assert people["anonymous"].client.get("/schema/").status_code == 200  # the contract is public (YAML)
+    assert people["anonymous"].client.get("/schema/").status_code == 401  # a map of every route: not for strangers
+    assert people["viewer"].client.get("/schema/").status_code == 200
 
 
 def test_a_method_a_route_does_not_serve_is_still_405(people):

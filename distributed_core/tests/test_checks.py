@@ -1,0 +1,36 @@
+"""The start-up warnings and deploy checks of distributed_core.checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from distributed_core.checks import any_host_deploy, open_node_warnings
+
+
+@pytest.mark.parametrize(
+    ("debug", "allow_anonymous", "why"),
+    [
+        (True, True, "OPEN (DEBUG is on)"),  # as the base settings set it while DEBUG is on
+        (True, None, "OPEN (DEBUG is on)"),  # a project without the base settings
+        (False, True, "OPEN (ALLOW_ANONYMOUS=1)"),
+    ],
+)
+def test_the_open_node_warning_says_why_it_is_open(settings, debug, allow_anonymous, why):
+    settings.DEBUG = debug
+    settings.DD_ALLOW_ANONYMOUS = allow_anonymous
+    settings.DD_SERVICE_TOKENS = ["proposals:s3cret"]
+    assert why in open_node_warnings()[0]
+
+
+def test_a_closed_node_with_service_tokens_warns_of_nothing(settings):
+    settings.DEBUG = False
+    settings.DD_ALLOW_ANONYMOUS = False
+    settings.DD_SERVICE_TOKENS = ["proposals:s3cret"]
+    assert open_node_warnings() == []
+
+
+def test_any_host_is_a_deploy_error(settings):
+    settings.ALLOWED_HOSTS = ["node.example", "*"]
+    assert [error.id for error in any_host_deploy(None)] == ["distributed_core.E003"]
+    settings.ALLOWED_HOSTS = ["node.example"]
+    assert any_host_deploy(None) == []

@@ -1,0 +1,43 @@
+"""/schema/ and /swagger/: for whoever is identified on a closed node, anyone on an open one; no CDN."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/schema/", "/swagger/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_closed_node_shows_them_to_nobody_anonymous(settings, path):
+    settings.DD_ALLOW_ANONYMOUS = False
+    assert Client().get(path).status_code == 401
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_closed_node_shows_them_to_a_token_user_session_user_or_node(settings, path):
+    settings.DD_ALLOW_ANONYMOUS = False
+    settings.DD_SERVICE_TOKENS = ["workflows:s3cret"]
+    user = User.objects.create_user("reader")  # no permission needed: the schema is no data
+    assert Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}").get(path).status_code == 200
+    browser = Client()
+    browser.force_login(user)
+    assert browser.get(path).status_code == 200
+    assert Client(HTTP_AUTHORIZATION="Bearer workflows:s3cret").get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_an_open_node_shows_them_to_anyone(settings, path):
+    settings.DD_ALLOW_ANONYMOUS = True
+    assert Client().get(path).status_code == 200
+
+
+def test_swagger_ui_comes_from_the_node_not_a_cdn(settings):
+    settings.DD_ALLOW_ANONYMOUS = True
+    page = Client().get("/swagger/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower() and "@latest" not in page
