@@ -200,6 +200,7 @@ DD_GATEWAYS = conf.DEFAULTS["DD_GATEWAYS"]
 # "connect,read" seconds, or one number for both
 _gateway_timeout = env.list("GATEWAY_TIMEOUT", cast=float, default=list(conf.DEFAULTS["DD_GATEWAY_TIMEOUT"]))
 DD_GATEWAY_TIMEOUT = (_gateway_timeout[0], _gateway_timeout[-1])
+DD_GATEWAY_MAX_CALLS = env.int("GATEWAY_MAX_CALLS", default=conf.DEFAULTS["DD_GATEWAY_MAX_CALLS"])
 DD_HUBS = conf.DEFAULTS["DD_HUBS"]
 DD_HUB_KEEPALIVE_INTERVAL = env.float("HUB_KEEPALIVE_INTERVAL", default=conf.DEFAULTS["DD_HUB_KEEPALIVE_INTERVAL"])
 DD_HUB_MAX_MESSAGE_SIZE = conf.DEFAULTS["DD_HUB_MAX_MESSAGE_SIZE"]

@@ -33,8 +33,11 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "DD_AUTH_TOKEN_LIFETIME": 7 * 24 * 3600,
         # the remote nodes this node calls, by name: {"<name>": {"url": ..., "token": ...}}
         "DD_GATEWAYS": MappingProxyType({}),
-        # (connect, read) seconds of a gateway call
+        # (connect, read) seconds of a gateway call; connect + read also bounds the whole call
         "DD_GATEWAY_TIMEOUT": (2.0, 10.0),
+        # gateway calls one process may have waiting on one remote node at once; more are a 503 at once,
+        # so a remote node that hangs holds at most these of the SERVER_THREADS request threads
+        "DD_GATEWAY_MAX_CALLS": 8,
         # the hubs this node serves at /events/<hub>, e.g. ["invoice"]
         "DD_HUBS": (),
         # seconds between a hub's keep-alive pings
@@ -125,6 +128,11 @@ class DistributedSettings:
     def gateway_timeout(self) -> tuple[float, float]:
         """`DD_GATEWAY_TIMEOUT`: (connect, read) seconds of a gateway call."""
         return tuple(_setting("DD_GATEWAY_TIMEOUT"))
+
+    @property
+    def gateway_max_calls(self) -> int:
+        """`DD_GATEWAY_MAX_CALLS`: gateway calls one process may have in flight to one remote node."""
+        return max(int(_setting("DD_GATEWAY_MAX_CALLS")), 1)
 
     @property
     def hubs(self) -> list[str]:

@@ -93,7 +93,9 @@ def test_secured_gateway_between_real_nodes(secured_suite):
     package = submit(proposals, proposal)  # proposals presents its credential
     assert workflows.get("/gateway/").status_code == 401
     assert workflows.get("/gateway/", headers={"Authorization": "Bearer wrong"}).status_code == 403
-    assert workflows.get("/gateway/", headers={"Authorization": "Bearer cross-node-secret"}).status_code == 200
+    assert workflows.get("/gateway/", headers={"Authorization": "Bearer cross-node-secret"}).status_code == 403
+    named = {"Authorization": "Bearer proposals:cross-node-secret"}  # a credential names its caller
+    assert workflows.get("/gateway/", headers=named).status_code == 200
     removed = proposals.delete("/api/proposal/remove", {"id": proposal["id"]})
     assert removed.status_code == 200
     assert workflows.get(f"/api/package/getFromId/{package['id']}").status_code == 404

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from ..models import DeadLetter, ListenerCursor
 from ..sagas import EntitySaga
-from .cursor import lock_cursor
+from .cursor import PARKED_NOTICE, lock_cursor
 
 __all__ = ["BatchResult", "Failure", "Outcome", "apply_batch", "apply_event", "failure_summary", "failure_text"]
 
@@ -227,7 +227,7 @@ def _save(cursor: ListenerCursor, result: BatchResult, hub_seq: int) -> None:
         cursor.last_error = (
             result.failure.description
             if result.failure is not None
-            else f"parked seq {', '.join(map(str, result.parked))} as dead letter(s): see `manage.py events list`"
+            else f"{PARKED_NOTICE}{', '.join(map(str, result.parked))} as dead letter(s): see `manage.py events list`"
         )
         fields.append("last_error")
     if fields:

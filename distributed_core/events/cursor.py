@@ -10,9 +10,21 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ..models import ListenerCursor
+from ..models import DeadLetter, ListenerCursor
 
-__all__ = ["lock_cursor", "mark_needs_resync", "read_cursor", "resync", "save_hub_seq", "save_state"]
+__all__ = [
+    "PARKED_NOTICE",
+    "has_parked",
+    "lock_cursor",
+    "mark_needs_resync",
+    "parked_resolved",
+    "read_cursor",
+    "resync",
+    "save_hub_seq",
+    "save_state",
+]
+
+PARKED_NOTICE = "parked seq "  # how a listener's last error begins when it parked events as dead letters
 
 
 def lock_cursor(source: str) -> ListenerCursor:
@@ -30,12 +42,32 @@ def read_cursor(source: str) -> ListenerCursor:
 
 
 def save_state(source: str, connected: bool, error: str = "") -> None:
-    """Record whether `source`'s listener is connected, and its error (connecting clears it)."""
+    """Record whether `source`'s listener is connected, and its error.
+
+    Connecting clears an error that is over (a lost connection), not one an operator has yet to
+    act on: events still parked as dead letters. While the listener needs a resync, the error says
+    which events are gone and what to run, until `events resync` clears it: nothing replaces it.
+    """
     cursor, _ = ListenerCursor.objects.get_or_create(source=source)
     cursor.connected = connected
-    if error or connected:
+    if cursor.needs_resync:
+        pass
+    elif error:
         cursor.last_error = error
+    elif connected and not has_parked(source):
+        cursor.last_error = ""
     cursor.save(update_fields=["connected", "last_error", "date_modified"])
+
+
+def has_parked(source: str) -> bool:
+    """Whether events of `source` are parked as dead letters, waiting for an operator."""
+    return DeadLetter.objects.filter(source=source, state=DeadLetter.States.PARKED).exists()
+
+
+def parked_resolved(source: str) -> None:
+    """Once no event of `source` is parked any more, its "parked seq ..." error is over: clear it."""
+    if not has_parked(source):
+        ListenerCursor.objects.filter(source=source, last_error__startswith=PARKED_NOTICE).update(last_error="")
 
 
 def save_hub_seq(source: str, hub_seq: int) -> None:

@@ -17,6 +17,7 @@ from ..exceptions import ApplicationError, Conflict, NotFound
 from ..models import DeadLetter
 from ..sagas import EntitySaga
 from .apply import failure_summary, failure_text
+from .cursor import parked_resolved
 from .runner import listener_source
 
 __all__ = ["retry_dead_letter", "saga_for", "skip_dead_letter"]
@@ -46,6 +47,7 @@ def retry_dead_letter(letter_id: int) -> DeadLetter:
         else:
             letter.state, letter.date_resolved = DeadLetter.States.RETRIED, timezone.now()
             letter.save(update_fields=["state", "date_resolved"])
+            parked_resolved(letter.source)
             failure = ""
     if failure:
         raise ApplicationError(failure)
@@ -58,6 +60,7 @@ def skip_dead_letter(letter_id: int) -> DeadLetter:
         letter = _lock_parked(letter_id)
         letter.state, letter.date_resolved = DeadLetter.States.SKIPPED, timezone.now()
         letter.save(update_fields=["state", "date_resolved"])
+        parked_resolved(letter.source)
     return letter
 
 

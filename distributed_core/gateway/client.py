@@ -14,12 +14,16 @@ call with connect and read timeouts, and turns every way a call can fail into th
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import logging
+import threading
+import time
 from typing import Any, Self
 
 import requests
+import urllib3
 
 from ..api.routes import Returns, Route
 from ..conf import dd_settings
@@ -67,32 +71,75 @@ class GatewayClient:
             headers["Authorization"] = f"Bearer {self.token}"
             if self.acting_for:
                 headers[ON_BEHALF_OF_HEADER] = on_behalf_of_value(self.acting_for)
-        try:
-            response = self.session.request(method, url, json=body, headers=headers, timeout=self.timeout)
-        except requests.RequestException as error:
-            # where and why are for the operator (log records are redacted of credentials); callers get the fact
-            logger.warning("The %s node cannot be reached at %s: %s", self.node_name, self.base_url, error)
-            raise GatewayUnavailable(f"The {self.node_name} node cannot be reached") from error
-        if response.status_code == 204 or (response.status_code == 404 and none_if_missing):
+        with in_flight(self.node_name):
+            status, content = self._send(method, url, body, headers)
+        if status == 204 or (status == 404 and none_if_missing):
             return None
-        payload = self._decode(response)
-        if response.status_code >= 500:
-            raise GatewayUnavailable(f"The {self.node_name} node failed ({response.status_code}): {_text(payload)}")
-        if response.status_code == 404:
+        payload = self._decode(status, content)
+        if status >= 500:
+            raise GatewayUnavailable(f"The {self.node_name} node failed ({status}): {_text(payload)}")
+        if status == 404:
             raise NotFound(_text(payload))
-        if response.status_code in (401, 403):
+        if status in (401, 403):
             raise GatewayError(f"The {self.node_name} node refused the service credential: {_text(payload)}")
-        if response.status_code >= 400:
+        if status >= 400:
             raise GatewayError(_text(payload))
         return payload
 
-    def _decode(self, response: requests.Response) -> Any:
+    def _send(self, method: str, url: str, body: Any, headers: dict[str, str]) -> tuple[int, bytes]:
+        """The answer's status and body, read whole within `connect + read` seconds.
+
+        requests' read timeout bounds each socket read, not the answer: one that trickles in a few
+        bytes at a time would hold this thread for ever, so the body is read here against a deadline.
+        """
+        deadline = time.monotonic() + sum(self.timeout)
         try:
-            return response.json()
+            response = self.session.request(method, url, json=body, headers=headers, timeout=self.timeout, stream=True)
+            with response:
+                chunks = []
+                # read1: what has arrived (one socket read), where read(n) would wait for n bytes
+                while chunk := response.raw.read1(64 * 1024, decode_content=True):
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:  # an answer that trickles in would hold the thread for ever
+                        raise requests.Timeout(f"the answer took more than {sum(self.timeout):g} s")
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
+            # where and why are for the operator (log records are redacted of credentials); callers get the fact
+            logger.warning("The %s node cannot be reached at %s: %s", self.node_name, self.base_url, error)
+            raise GatewayUnavailable(f"The {self.node_name} node cannot be reached") from error
+        return response.status_code, b"".join(chunks)
+
+    def _decode(self, status: int, content: bytes) -> Any:
+        try:
+            return json.loads(content)  # bytes: UTF-8 (or -16, -32) as JSON allows
         except (ValueError, RecursionError) as error:  # not JSON, or JSON nested past what Python decodes
             raise GatewayUnavailable(
-                f"The {self.node_name} node answered {response.status_code} with something that is not JSON"
+                f"The {self.node_name} node answered {status} with something that is not JSON"
             ) from error
+
+
+_slots: dict[str, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def in_flight(node_name: str):
+    """Hold one of the `DD_GATEWAY_MAX_CALLS` slots of calls to `node_name`, or refuse at once (503).
+
+    A remote node that hangs holds each calling request thread for the whole timeout; without a
+    cap, enough of them would take every thread of the process and stall what has nothing to do
+    with that node (reads, health checks). Refusing at once, rather than queueing, keeps those free.
+    """
+    with _slots_lock:
+        slots = _slots.setdefault(node_name, threading.BoundedSemaphore(dd_settings.gateway_max_calls))
+    if not slots.acquire(blocking=False):
+        logger.warning(
+            "The %s node has %d calls waiting already: refused one more", node_name, dd_settings.gateway_max_calls
+        )
+        raise GatewayUnavailable(f"The {node_name} node is busy: too many calls are waiting for it")
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def _text(payload: Any) -> str:

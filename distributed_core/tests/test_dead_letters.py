@@ -94,3 +94,33 @@ def test_the_events_command_resyncs_a_cursor():
     assert (cursor.seq, cursor.needs_resync, cursor.last_error) == (40, False, "")
     with pytest.raises(CommandError, match="No listener cursor for elsewhere/hub"):
         manage("resync", "elsewhere/hub", "--to", "1")
+
+
+def last_error() -> str:
+    return ListenerCursor.objects.get(source=SOURCE).last_error
+
+
+def test_the_parked_notice_outlives_a_reconnect_and_goes_once_nothing_is_parked():
+    from distributed_core.events.cursor import save_state
+
+    first, second = park(1), park(2)
+    assert last_error().startswith("parked seq 2")
+    save_state(SOURCE, connected=True)  # a listener reconnecting does not hide what waits for an operator
+    assert last_error().startswith("parked seq 2")
+    cure(first)
+    retry_dead_letter(first.pk)
+    assert last_error().startswith("parked seq 2")  # one is still parked
+    skip_dead_letter(second.pk)
+    assert last_error() == ""
+
+
+def test_a_needed_resync_stays_in_the_status_across_reconnects():
+    from distributed_core.events.cursor import mark_needs_resync, save_state
+
+    save_state(SOURCE, connected=True)
+    mark_needs_resync(SOURCE, "needs resync: the hub no longer has events 1..3")
+    save_state(SOURCE, connected=False, error="connection lost")
+    save_state(SOURCE, connected=True)
+    assert last_error() == "needs resync: the hub no longer has events 1..3"
+    cursor = ListenerCursor.objects.get(source=SOURCE)
+    assert cursor.needs_resync and cursor.connected

@@ -6,10 +6,12 @@ It is mounted into a `requests.Session` as a transport adapter, so the real `Wor
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import requests
+import urllib3
 from requests.adapters import BaseAdapter
 
 BASE = "http://workflows.test/gateway"
@@ -68,7 +70,8 @@ class FakeWorkflows(BaseAdapter):
     def answer(self, request, status: int, payload) -> requests.Response:
         response = requests.Response()
         response.status_code = status
-        response._content = json.dumps(payload).encode() if payload is not None else b""
+        content = json.dumps(payload).encode() if payload is not None else b""
+        response.raw = urllib3.HTTPResponse(body=io.BytesIO(content), status=status, preload_content=False)
         response.headers["Content-Type"] = "application/json"
         response.request = request
         response.url = request.url
