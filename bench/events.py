@@ -40,6 +40,7 @@ import requests
 import uvloop
 import websockets
 
+from distributed_core.serving.open_files import raise_open_file_limit
 from tests.backlog import approve_packages_for, make_proposals
 from tests.nodes import Suite
 
@@ -397,14 +398,6 @@ async def fanout_bench(suite: Suite, clients: int, rounds: int, connect_concurre
 # -- main ---------------------------------------------------------------------------------------
 
 
-def raise_open_file_limit(needed: int) -> tuple[int, int]:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))  # the node processes inherit it
-    return resource.getrlimit(resource.RLIMIT_NOFILE)
-
-
 def header(args: argparse.Namespace, limit: tuple[int, int]) -> None:
     database = "PostgreSQL (TEST_POSTGRES_URL)" if os.environ.get("TEST_POSTGRES_URL") else "SQLite (WAL), temp folder"
     layer = "Redis (REDIS_URL)" if os.environ.get("REDIS_URL") else "in-memory"
@@ -549,7 +542,8 @@ def main() -> int:
     # blocks below, so the sockets close and both node processes are stopped
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda received, frame: sys.exit(128 + received))
-    limit = raise_open_file_limit(2 * args.clients + 512)
+    raise_open_file_limit(2 * args.clients + 512)  # the node processes inherit it
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)
     load_before = os.getloadavg()[0]
     header(args, limit)
     # the whole run is bounded: connects and steps have their own timeouts, this caps the rest

@@ -46,8 +46,9 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "DD_HUB_MAX_MESSAGE_SIZE": 64 * 1024,
         # seconds a hub waits for a new connection's handshake before it closes it (SignalR's default)
         "DD_HUB_HANDSHAKE_TIMEOUT": 15.0,
-        # hub connections one node process holds at once; beyond it a new one is refused (HTTP 503)
-        "DD_HUB_MAX_CONNECTIONS": 5000,
+        # hub connections one node process holds at once; beyond it a new one is refused (HTTP 503).
+        # Under DD_SERVER_MAX_CONNECTIONS, so that HTTP requests still find a socket when the hubs are full
+        "DD_HUB_MAX_CONNECTIONS": 3584,
         # records a hub connection may fall behind by; beyond it, it is closed (and may reconnect)
         "DD_HUB_MAX_PENDING": 1000,
         # invocations one hub connection may make: (per second, burst); beyond it, a completion error

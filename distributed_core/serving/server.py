@@ -14,6 +14,7 @@ from __future__ import annotations
 import uvicorn
 
 from ..conf import dd_settings
+from .open_files import ensure_open_files
 from .protocol import node_http_protocol
 
 __all__ = ["serve"]
@@ -21,6 +22,7 @@ __all__ = ["serve"]
 
 def serve(application: str, *, host: str, port: int, workers: int = 1, access_log: bool = False) -> None:
     """Serve the ASGI `application` ("module:attribute") on `host`:`port` until SIGINT or SIGTERM."""
+    ensure_open_files(dd_settings.server_max_connections, dd_settings.server_threads)  # workers inherit it
     protocol = node_http_protocol(
         header_timeout=dd_settings.server_header_timeout, max_connections=dd_settings.server_max_connections
     )

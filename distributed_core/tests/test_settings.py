@@ -273,7 +273,7 @@ def test_dd_settings_defaults_without_the_base_settings():
     assert dd_settings.hub_keepalive_interval == 15.0
     assert dd_settings.hub_max_message_size == 65536
     assert dd_settings.hub_handshake_timeout == 15.0
-    assert dd_settings.hub_max_connections == 5000
+    assert dd_settings.hub_max_connections == 3584
     assert dd_settings.hub_max_pending == 1000
     assert dd_settings.hub_invocation_rate == (10.0, 20.0)
     assert dd_settings.hub_ping_broadcast_rate == (2.0, 5.0)
