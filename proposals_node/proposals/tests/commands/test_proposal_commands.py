@@ -53,6 +53,25 @@ def test_remove_withdraws_the_active_package(make_proposal, workflows):
     assert workflows.calls[-1] == "POST /withdrawPackage"
 
 
+def test_a_package_submitted_during_the_removal_is_withdrawn_after_the_commit(
+    make_proposal, workflows, django_capture_on_commit_callbacks
+):
+    from distributed_core import signals
+
+    proposal = make_proposal()
+
+    def submit_meanwhile(sender, entity, **kwargs):  # after prepare_remove's withdrawal, before the delete
+        workflows.add(entity.pk)
+
+    signals.on_remove.connect(submit_meanwhile, sender=Proposal, weak=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            ProposalCommand().remove(proposal.pk)
+    finally:
+        signals.on_remove.disconnect(submit_meanwhile, sender=Proposal)
+    assert workflows.packages == {} and workflows.calls[-1] == "POST /withdrawPackage"
+
+
 def test_remove_changes_nothing_when_workflows_is_down(make_proposal, workflows):
     proposal = make_proposal()
     workflows.down = True
