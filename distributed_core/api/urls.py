@@ -31,6 +31,7 @@ class SwaggerView(SpectacularSwaggerView):
     has no template for a message."""
 
     def handle_exception(self, exc: Exception):
+        """Answer the refusal with the JSON renderer, whatever the page would have been rendered with."""
         self.request.accepted_renderer, self.request.accepted_media_type = CamelCaseJSONRenderer(), "application/json"
         return super().handle_exception(exc)
 
