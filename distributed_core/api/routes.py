@@ -66,14 +66,15 @@ PERMISSION_KINDS = ("view", "add", "change", "delete", "save")
 _DEFAULT_KIND = {"GET": "view", "DELETE": "delete"}  # any other method: "change"
 
 
-def saved_id(view: Any, body: Any) -> int | None:
-    """The id a `Reads.ENTITY` body names, read by the view serializer's `id` field; None (an add) when absent or 0.
+def saved_id(serializer: Any, body: Any) -> int | None:
+    """The id a `Reads.ENTITY` body names, read by the serializer's `id` field; None (an add) when absent or 0.
 
     The route hands it to its handler and `RoutePermission` decides add or change for "save"
     with it, so the two cannot disagree: `{"id": "0"}` is 0 to the serializer, an add, though
-    the raw body's "0" is truthy. An id the field refuses raises its ValidationError.
+    the raw body's "0" is truthy. An id the field refuses raises its ValidationError. The route
+    passes the serializer it validated the body with (making one costs a save its model fields).
     """
-    field = view.get_serializer().fields.get("id")
+    field = serializer.fields.get("id")
     if not isinstance(body, Mapping) or "id" not in body or field is None or field.read_only:
         return None  # no id the serializer would take: the handler gets None
     return field.run_validation(body["id"]) or None
@@ -153,7 +154,7 @@ class Route:
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
             data.pop("id", None)
-            return {"id": saved_id(view, request.data), "data": data}
+            return {"id": saved_id(serializer, request.data), "data": data}
         return {}
 
     # -- the answer -----------------------------------------------------------------------------
