@@ -44,7 +44,7 @@ def required_permission(declared: Route, view: Any, request: Any) -> str:
         return wanted
     if wanted == "save":
         try:
-            wanted = "change" if saved_id(view.get_serializer(), request.data) else "add"
+            wanted = "change" if saved_id(view.get_serializer_class(), request.data) else "add"
         except exceptions.ValidationError:
             wanted = "change"  # an id that is no add; the route answers 400 for it to whoever may change
     model = permission_model(view)

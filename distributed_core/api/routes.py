@@ -66,18 +66,23 @@ PERMISSION_KINDS = ("view", "add", "change", "delete", "save")
 _DEFAULT_KIND = {"GET": "view", "DELETE": "delete"}  # any other method: "change"
 
 
-def saved_id(serializer: Any, body: Any) -> int | None:
+def saved_id(serializer_class: type, body: Any) -> int | None:
     """The id a `Reads.ENTITY` body names, read by the serializer's `id` field; None (an add) when absent or 0.
 
     The route hands it to its handler and `RoutePermission` decides add or change for "save"
     with it, so the two cannot disagree: `{"id": "0"}` is 0 to the serializer, an add, though
-    the raw body's "0" is truthy. An id the field refuses raises its ValidationError. The route
-    passes the serializer it validated the body with (making one costs a save its model fields).
+    the raw body's "0" is truthy. An id the field refuses raises its ValidationError.
     """
-    field = serializer.fields.get("id")
+    field = _id_field(serializer_class)
     if not isinstance(body, Mapping) or "id" not in body or field is None or field.read_only:
         return None  # no id the serializer would take: the handler gets None
     return field.run_validation(body["id"]) or None
+
+
+@functools.cache
+def _id_field(serializer_class: type) -> Any:
+    # made once per class: building a serializer's fields introspects its model, a cost per request
+    return serializer_class().fields.get("id")
 
 
 class Returns(Enum):
@@ -154,7 +159,7 @@ class Route:
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
             data.pop("id", None)
-            return {"id": saved_id(serializer, request.data), "data": data}
+            return {"id": saved_id(type(serializer), request.data), "data": data}
         return {}
 
     # -- the answer -----------------------------------------------------------------------------

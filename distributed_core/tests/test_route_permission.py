@@ -23,6 +23,9 @@ class GroupEntitySerializer(GroupSerializer):
 class View:
     serializer_class = GroupEntitySerializer
 
+    def get_serializer_class(self):
+        return self.serializer_class
+
     def get_serializer(self, *args, **kwargs):
         return self.serializer_class(*args, **kwargs)
 
