@@ -36,7 +36,7 @@ from ..auth.callers import Refused, check_caller, token_key
 from ..conf import dd_settings
 from ..gateway.credentials import credential_from
 
-__all__ = ["HubAdmission", "Refused", "admit", "check_host", "check_origin", "hub_permission"]
+__all__ = ["HubAdmission", "Refused", "admit", "check_host", "check_origin", "hub_permission", "scope_parts"]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -115,8 +115,7 @@ class HubAdmission:
 
     async def __call__(self, scope, receive, send):
         """Check Host, Origin and the caller; refuse before accept, or hand the connection on."""
-        headers = {key.decode("latin1").lower(): value.decode("latin1") for key, value in scope.get("headers", [])}
-        query = {key: values[-1] for key, values in parse_qs(scope.get("query_string", b"").decode("latin1")).items()}
+        headers, query = scope_parts(scope)
         hub = scope["url_route"]["kwargs"]["hub"].lower()
         try:
             check_host(headers.get("host", ""))
@@ -133,6 +132,13 @@ class HubAdmission:
         # a listener is named at INFO (which nodes follow this hub, with which credential); users at DEBUG
         logger.log(logging.INFO if who.startswith("listener") else logging.DEBUG, "Hub %s: admitted %s", hub, who)
         return await self.inner(scope, receive, send)
+
+
+def scope_parts(scope) -> tuple[dict[str, str], dict[str, str]]:
+    """A connection scope's headers (names lower-cased) and query parameters (the last of each), as text."""
+    headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope.get("headers", [])}
+    query = {key: values[-1] for key, values in parse_qs(scope.get("query_string", b"").decode("latin-1")).items()}
+    return headers, query
 
 
 def _secure(scope, headers: dict[str, str]) -> bool:

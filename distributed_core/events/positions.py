@@ -13,12 +13,12 @@ Browsers send neither: their cursors live in a page and do not hold the log back
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs
 
 from django.db.models import Min
 
 from ..gateway.credentials import credential_from, gateway_open, identify
 from ..models import ListenerPosition
+from .admission import scope_parts
 
 __all__ = ["listener_name", "prune_floor", "record_position"]
 
@@ -27,8 +27,7 @@ NAME_LENGTH = 200  # ListenerPosition.listener
 
 def listener_name(scope: dict[str, Any]) -> str:
     """The caller of this connection's valid credential, else (open gateway only) its header's name; else ''."""
-    headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope.get("headers", [])}
-    query = {key: values[-1] for key, values in parse_qs(scope.get("query_string", b"").decode("latin-1")).items()}
+    headers, query = scope_parts(scope)
     credential = identify(credential_from(headers, query))  # a valid one: hub admission let it in
     if credential is not None:
         name = credential.caller
