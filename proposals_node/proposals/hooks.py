@@ -32,10 +32,17 @@ def workflows_gateway() -> WorkflowsGateway:
 
 @receiver(signals.prepare_remove, sender=Proposal)
 def withdraw_active_package(sender, entity: Proposal, **kwargs) -> None:
+    withdraw_package_of(entity.pk)
+
+
+def withdraw_package_of(proposal_id: int) -> int | None:
+    """Withdraw the active package of proposal `proposal_id` in workflows, if it has one; its id."""
     gateway = workflows_gateway()
-    package = gateway.get_active_package(entity.pk, Proposal.type_name())
-    if package is not None:
-        gateway.withdraw_package(package.id)
+    package = gateway.get_active_package(proposal_id, Proposal.type_name())
+    if package is None:
+        return None
+    gateway.withdraw_package(package.id)
+    return package.id
 
 
 @receiver(signals.after_add, sender=Proposal)
@@ -66,10 +73,7 @@ def withdraw_late_package(sender, entity: Proposal, **kwargs) -> None:
 def withdraw_package_of_removed(proposal_id: int) -> None:
     """Withdraw the active package of the removed proposal `proposal_id`, if one appeared; log, never raise."""
     try:
-        gateway = workflows_gateway()
-        package = gateway.get_active_package(proposal_id, Proposal.type_name())
-        if package is not None:
-            gateway.withdraw_package(package.id)
-            logger.warning("Withdrew package %s, submitted while proposal %s was removed", package.id, proposal_id)
+        if (package_id := withdraw_package_of(proposal_id)) is not None:
+            logger.warning("Withdrew package %s, submitted while proposal %s was removed", package_id, proposal_id)
     except ApplicationError as error:  # the proposal is gone either way; an operator can withdraw it in workflows
         logger.warning("Could not withdraw a late package of removed proposal %s: %s", proposal_id, error)
