@@ -8,8 +8,9 @@ assignments (its URLconf, its app, its database, its `DD_*` settings):
     INSTALLED_APPS = [*INSTALLED_APPS, "invoices"]
     DATABASES = {"default": node_database("invoices", BASE_DIR)}
 
-Every environment variable read here is listed in docs/operations.md. The defaults of the
-`DD_*` settings live in `distributed_core.conf.DEFAULTS`, which `dd_settings` falls back on too.
+Every environment variable read here is listed in docs/reference/settings.md. The `DD_*` settings
+are declared in `distributed_core.conf.CORE_SETTINGS` (default, variable, type, meaning), which both
+this module and `dd_settings` read.
 """
 
 from corsheaders.defaults import default_headers
@@ -187,43 +188,10 @@ LOGGING = {
     },
 }
 
-# distributed_core (see distributed_core.conf): a node sets its name, hubs, gateways and listeners
-DD_NODE_NAME = conf.DEFAULTS["DD_NODE_NAME"]
-DD_GATEWAY_ID = env.str("GATEWAY_ID", default=conf.DEFAULTS["DD_GATEWAY_ID"])
-DD_SERVICE_TOKENS = env.list("SERVICE_TOKENS", default=conf.DEFAULTS["DD_SERVICE_TOKENS"])
-# Anonymous callers may do everything while DEBUG is on (the original's apps have no sign-in); with
-# DEBUG=0 only ALLOW_ANONYMOUS=1 opens a node, and `check --deploy` reports that as an error. Decided
-# here, as the settings load (conf.DEFAULTS' None, "as DEBUG", is for projects without these settings)
-DD_ALLOW_ANONYMOUS = env.bool("ALLOW_ANONYMOUS", default=DEBUG)
-DD_AUTH_TOKEN_LIFETIME = env.int("AUTH_TOKEN_LIFETIME", default=conf.DEFAULTS["DD_AUTH_TOKEN_LIFETIME"])
-DD_GATEWAYS = conf.DEFAULTS["DD_GATEWAYS"]
-# "connect,read" seconds, or one number for both
-_gateway_timeout = env.list("GATEWAY_TIMEOUT", cast=float, default=list(conf.DEFAULTS["DD_GATEWAY_TIMEOUT"]))
-DD_GATEWAY_TIMEOUT = (_gateway_timeout[0], _gateway_timeout[-1])
-DD_GATEWAY_MAX_CALLS = env.int("GATEWAY_MAX_CALLS", default=conf.DEFAULTS["DD_GATEWAY_MAX_CALLS"])
-DD_HUBS = conf.DEFAULTS["DD_HUBS"]
-DD_HUB_KEEPALIVE_INTERVAL = env.float("HUB_KEEPALIVE_INTERVAL", default=conf.DEFAULTS["DD_HUB_KEEPALIVE_INTERVAL"])
-DD_HUB_MAX_MESSAGE_SIZE = conf.DEFAULTS["DD_HUB_MAX_MESSAGE_SIZE"]
-DD_HUB_HANDSHAKE_TIMEOUT = env.float("HUB_HANDSHAKE_TIMEOUT", default=conf.DEFAULTS["DD_HUB_HANDSHAKE_TIMEOUT"])
-DD_HUB_MAX_CONNECTIONS = env.int("HUB_MAX_CONNECTIONS", default=conf.DEFAULTS["DD_HUB_MAX_CONNECTIONS"])
-DD_HUB_MAX_PENDING = env.int("HUB_MAX_PENDING", default=conf.DEFAULTS["DD_HUB_MAX_PENDING"])
-# rates are "<per second>,<burst>", e.g. HUB_INVOCATION_RATE=10,20
-DD_HUB_INVOCATION_RATE = tuple(
-    env.list("HUB_INVOCATION_RATE", cast=float, default=conf.DEFAULTS["DD_HUB_INVOCATION_RATE"])
-)
-DD_HUB_PING_BROADCAST_RATE = tuple(
-    env.list("HUB_PING_BROADCAST_RATE", cast=float, default=conf.DEFAULTS["DD_HUB_PING_BROADCAST_RATE"])
-)
-DD_LISTENERS = conf.DEFAULTS["DD_LISTENERS"]
-DD_RUN_LISTENERS = env.bool("RUN_LISTENERS", default=conf.DEFAULTS["DD_RUN_LISTENERS"])
-DD_LISTENER_BATCH_SIZE = env.int("LISTENER_BATCH_SIZE", default=conf.DEFAULTS["DD_LISTENER_BATCH_SIZE"])
-DD_LISTENER_MAX_ATTEMPTS = env.int("LISTENER_MAX_ATTEMPTS", default=conf.DEFAULTS["DD_LISTENER_MAX_ATTEMPTS"])
-DD_LISTENER_RETRY_BACKOFF = env.float("LISTENER_RETRY_BACKOFF", default=conf.DEFAULTS["DD_LISTENER_RETRY_BACKOFF"])
-# how `manage.py serve` serves the node (see docs/operations.md, "Serving a node")
-DD_SERVER_THREADS = env.int("SERVER_THREADS", default=conf.DEFAULTS["DD_SERVER_THREADS"])
-DD_SERVER_MAX_CONNECTIONS = env.int("SERVER_MAX_CONNECTIONS", default=conf.DEFAULTS["DD_SERVER_MAX_CONNECTIONS"])
-DD_SERVER_HEADER_TIMEOUT = env.float("SERVER_HEADER_TIMEOUT", default=conf.DEFAULTS["DD_SERVER_HEADER_TIMEOUT"])
-DD_SERVER_BODY_TIMEOUT = env.float("SERVER_BODY_TIMEOUT", default=conf.DEFAULTS["DD_SERVER_BODY_TIMEOUT"])
-DD_SERVER_KEEPALIVE_TIMEOUT = env.float(
-    "SERVER_KEEPALIVE_TIMEOUT", default=conf.DEFAULTS["DD_SERVER_KEEPALIVE_TIMEOUT"]
-)
+# The DD_* settings of distributed_core, each declared once in distributed_core.conf.CORE_SETTINGS (listed in
+# docs/reference/settings.md): its environment variable's value, else its default. A node then sets its name,
+# hubs, gateways and listeners. Anonymous callers may do everything while DEBUG is on (the original's apps have
+# no sign-in); with DEBUG=0 only ALLOW_ANONYMOUS=1 opens a node, and `check --deploy` reports that as an error.
+# Decided here, as the settings load, so ALLOW_ANONYMOUS defaults to DEBUG (the declared None, "as DEBUG", is for
+# projects without these settings; the test runner turns DEBUG off later, which must not close a node's tests)
+globals().update(conf.read_environment(defaults={"DD_ALLOW_ANONYMOUS": DEBUG}))

@@ -1,229 +1,377 @@
-"""Typed access to the `DD_*` settings of distributed_core, and the one default of each.
+"""The core settings of distributed_core, each declared once, and `dd_settings`, the code's typed access to them.
 
-A project sets them in its Django settings. `DEFAULTS` holds the default of each, with a comment
-on what it means: `distributed_core.base_settings` starts from them (the environment may override
-some), and `dd_settings` falls back on them, so a project that uses the core without the base
-settings gets the same defaults.
+`CORE_SETTINGS` lists every `DD_*` setting the core reads, with its default, its environment
+variable (if it has one), its type and its one-line meaning. Everything else follows from it:
+
+- `distributed_core.base_settings` reads each variable with `read_environment()` (its type says how);
+- `dd_settings.<attribute>` (`dd_settings.hub_max_pending`) reads the Django setting, else the
+  default, as its type and normalisation say, and keeps the value until a setting changes
+  (Django's `setting_changed` signal, sent by `override_settings` and pytest-django's `settings`);
+- `DEFAULTS` maps each name to its default;
+- `manage.py settings_reference` writes the table of docs/reference/settings.md, which a test checks.
+
+So adding a core setting is one `Setting(...)` here (and `--write` for its docs line). The model is
+Django REST framework's `rest_framework.settings.APISettings`.
 """
 
 from __future__ import annotations
 
+import difflib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 
-__all__ = ["DEFAULTS", "dd_settings"]
+from .env import Environment, env
 
-DEFAULTS: Mapping[str, Any] = MappingProxyType(
-    {
-        # this node's name
-        "DD_NODE_NAME": "node",
-        # this node's gateway id (a uuid string); empty: derived from the node name
-        "DD_GATEWAY_ID": "",
-        # the service credentials this node's gateway and hubs accept, each `<caller>:<secret>` (at most
-        # two per caller, to rotate them); none: no other node may call (or, on an open node, anyone may)
-        "DD_SERVICE_TOKENS": (),
-        # whether anonymous callers may read, write and follow the hubs; None: as DEBUG says (the base
-        # settings decide it from DEBUG and ALLOW_ANONYMOUS when they load)
-        "DD_ALLOW_ANONYMOUS": None,
-        # seconds an API token (`POST /api/auth/token/`) stays valid after it is issued; 0: forever
-        "DD_AUTH_TOKEN_LIFETIME": 7 * 24 * 3600,
-        # the remote nodes this node calls, by name: {"<name>": {"url": ..., "token": ...}}
-        "DD_GATEWAYS": MappingProxyType({}),
-        # (connect, read) seconds of a gateway call; connect + read also bounds the whole call
-        "DD_GATEWAY_TIMEOUT": (2.0, 10.0),
-        # gateway calls one process may have waiting on one remote node at once; more are a 503 at once,
-        # so a remote node that hangs holds at most these of the SERVER_THREADS request threads
-        "DD_GATEWAY_MAX_CALLS": 8,
-        # the hubs this node serves at /events/<hub>, e.g. ["invoice"]
-        "DD_HUBS": (),
-        # seconds between a hub's keep-alive pings
-        "DD_HUB_KEEPALIVE_INTERVAL": 15.0,
-        # the longest record a client may send to a hub, in characters
-        "DD_HUB_MAX_MESSAGE_SIZE": 64 * 1024,
-        # seconds a hub waits for a new connection's handshake before it closes it (SignalR's default)
-        "DD_HUB_HANDSHAKE_TIMEOUT": 15.0,
-        # hub connections one node process holds at once; beyond it a new one is refused (HTTP 503).
-        # Under DD_SERVER_MAX_CONNECTIONS, so that HTTP requests still find a socket when the hubs are full
-        "DD_HUB_MAX_CONNECTIONS": 3584,
-        # records a hub connection may fall behind by; beyond it, it is closed (and may reconnect)
-        "DD_HUB_MAX_PENDING": 1000,
-        # invocations one hub connection may make: (per second, burst); beyond it, a completion error
-        "DD_HUB_INVOCATION_RATE": (10.0, 20),
-        # Ping broadcasts of one hub in one process: (per second, burst); beyond it, Ping answers its caller only
-        "DD_HUB_PING_BROADCAST_RATE": (2.0, 5),
-        # the remote hubs this node follows, each with its saga:
-        # [{"source": "<remote node>", "hub": "<its hub>", "saga": "<app>.sagas.<Saga>"}]
-        "DD_LISTENERS": (),
-        # run the listeners inside the ASGI process (or, when off, under `manage.py listen`)
-        "DD_RUN_LISTENERS": True,
-        # the most events a listener applies in one transaction (replay pages, live bursts)
-        "DD_LISTENER_BATCH_SIZE": 500,
-        # how many times a listener tries an event its saga fails on before parking it as a dead letter
-        "DD_LISTENER_MAX_ATTEMPTS": 5,
-        # seconds before a listener's first retry of a failing event; doubled for each further try
-        "DD_LISTENER_RETRY_BACKOFF": 0.5,
-        # the most threads a server process runs HTTP requests on (each keeps its database connection)
-        "DD_SERVER_THREADS": 16,
-        # the most open sockets a server process keeps (HTTP and WebSocket); beyond it, a new one is refused
-        "DD_SERVER_MAX_CONNECTIONS": 4096,
-        # seconds a client has to send a request's head (line and headers) once it has begun or connected
-        "DD_SERVER_HEADER_TIMEOUT": 10.0,
-        # seconds a client has to send a request's body once its head has arrived
-        "DD_SERVER_BODY_TIMEOUT": 30.0,
-        # seconds an idle keep-alive connection stays open between requests
-        "DD_SERVER_KEEPALIVE_TIMEOUT": 5.0,
-    }
+__all__ = ["CORE_SETTINGS", "DEFAULTS", "Kind", "Setting", "dd_settings", "read_environment"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A setting's type: how its environment variable is written and read, and what the code gets."""
+
+    name: str
+    """How the settings reference names it: `integer`, `pair`, ..."""
+    written: str
+    """How its environment variable is written, for the reference."""
+    read: Callable[[Environment, str, Any], Any]
+    """`read(env, variable, default)`: the variable's value, else `default` (also when set to nothing)."""
+    coerce: Callable[[Any], Any]
+    """The Django setting's value as the code gets it (`int("5")`, a list for a tuple)."""
+
+
+def _read_pair(reader: Environment, variable: str, default: Any) -> Any:
+    numbers = reader.list(variable, cast=float, default=None)
+    if numbers is None:
+        return default
+    if len(numbers) not in (1, 2):
+        raise ImproperlyConfigured(f"{variable} is one number or two (`a,b`), not {len(numbers)}.")
+    return (numbers[0], numbers[-1])
+
+
+def _pair(value: Any) -> tuple[float, float]:
+    first, second = value
+    return float(first), float(second)
+
+
+TEXT = Kind("text", "as is", lambda reader, variable, default: reader.str(variable, default=default), str)
+INTEGER = Kind("integer", "`500`", lambda reader, variable, default: reader.int(variable, default=default), int)
+NUMBER = Kind("number", "`0.5`, `15`", lambda reader, variable, default: reader.float(variable, default=default), float)
+BOOLEAN = Kind(
+    "boolean",
+    "`1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`",
+    lambda reader, variable, default: reader.bool(variable, default=default),
+    bool,
 )
-"""The default of each `DD_*` setting, read-only: the one place each is written."""
+LIST = Kind(
+    "list",
+    "comma-separated, `a, b` (spaces around an item and empty items are dropped)",
+    lambda reader, variable, default: reader.list(variable, default=default),
+    list,
+)
+PAIR = Kind("pair", "`a,b` (two numbers), or one number for both", _read_pair, _pair)
+MAPPING = Kind("mapping", "JSON", lambda reader, variable, default: reader.json(variable, default=default), dict)
 
 
-def _setting(name: str) -> Any:
-    return getattr(django_settings, name, DEFAULTS[name])
+@dataclass(frozen=True)
+class Setting:
+    """One core setting: its name, default, type, environment variable, one-line meaning and normalisation."""
+
+    name: str
+    """The Django setting, `DD_...`."""
+    default: Any
+    """Its value when the Django settings leave it out (and, in the base settings, its variable too)."""
+    kind: Kind
+    """Its type: how its variable reads and what the code gets."""
+    meaning: str
+    """One line for the settings reference."""
+    variable: str | None = None
+    """The environment variable `distributed_core.base_settings` reads it from; None: none (a node sets it)."""
+    attribute: str = ""
+    """Its name on `dd_settings`; empty: the name without `DD_`, lowercased."""
+    normalise: Callable[[Any], Any] | None = None
+    """What the code gets from the typed value, when that is not the value itself (`hubs` lowercased)."""
+
+    def __post_init__(self):
+        if not self.attribute:
+            object.__setattr__(self, "attribute", self.name.removeprefix("DD_").lower())
+
+    def value(self, configured: Any) -> Any:
+        """`configured` (the Django setting, else the default) as the code gets it: typed, then normalised.
+
+        None stays None for the normalisation to decide (`DD_ALLOW_ANONYMOUS`: as `DEBUG`).
+        """
+        value = None if configured is None else self.kind.coerce(configured)
+        return self.normalise(value) if self.normalise else value
+
+    def from_environment(self, default: Any) -> Any:
+        """The Django setting as the environment gives it: its variable's value, else `default`."""
+        return default if self.variable is None else self.kind.read(env, self.variable, default)
 
 
-def _rate(name: str) -> tuple[float, float]:
-    rate, burst = _setting(name)  # (per second, burst)
-    return float(rate), float(burst)
+def _at_least_one(number: int) -> int:
+    return max(number, 1)
+
+
+def _derived_gateway_id(configured: str) -> str:
+    return configured or str(uuid.uuid5(uuid.NAMESPACE_URL, f"distributed-design:{dd_settings.node_name}"))
+
+
+CORE_SETTINGS: tuple[Setting, ...] = (
+    Setting("DD_NODE_NAME", "node", TEXT, "this node's name, which other nodes and its logs know it by"),
+    Setting(
+        "DD_GATEWAY_ID",
+        "",
+        TEXT,
+        "this node's gateway id (a uuid), answered by `GET /gateway/`; empty: a uuid derived from the node name",
+        variable="GATEWAY_ID",
+        normalise=_derived_gateway_id,
+    ),
+    Setting(
+        "DD_SERVICE_TOKENS",
+        (),
+        LIST,
+        "the service credentials this node's gateway and hubs accept, each `<caller>:<secret>`, at most two per "
+        "caller (to rotate them); none: no node may call (an open node: anyone may)",
+        variable="SERVICE_TOKENS",
+        normalise=lambda tokens: [token for token in tokens if token],
+    ),
+    Setting(
+        "DD_ALLOW_ANONYMOUS",
+        None,
+        BOOLEAN,
+        "whether anonymous callers may read, write and follow the hubs; None: as `DEBUG` (the base settings take "
+        "`DEBUG` as the variable's default); `check --deploy` reports a node opened with `DEBUG=0` as an error",
+        variable="ALLOW_ANONYMOUS",
+        normalise=lambda allow: bool(django_settings.DEBUG) if allow is None else allow,
+    ),
+    Setting(
+        "DD_AUTH_TOKEN_LIFETIME",
+        7 * 24 * 3600,
+        NUMBER,
+        "seconds an API token (`POST /api/auth/token/`) stays valid after it is issued (7 days); `0`: until revoked",
+        variable="AUTH_TOKEN_LIFETIME",
+    ),
+    Setting(
+        "DD_GATEWAYS",
+        MappingProxyType({}),
+        MAPPING,
+        'the remote nodes this node calls, by name: `{"<name>": {"url": ..., "token": ...}}` '
+        "(`distributed_core.env.gateways` reads them from `<REMOTE>_GATEWAY_URL` and `<REMOTE>_GATEWAY_TOKEN`)",
+    ),
+    Setting(
+        "DD_GATEWAY_TIMEOUT",
+        (2.0, 10.0),
+        PAIR,
+        "(connect, read) seconds of a gateway call, and `connect + read` for the whole call, its answer included; "
+        "past them the call is a 503",
+        variable="GATEWAY_TIMEOUT",
+    ),
+    Setting(
+        "DD_GATEWAY_MAX_CALLS",
+        8,
+        INTEGER,
+        "gateway calls one process may have waiting on one remote node at once (at least 1); one more is a 503 at "
+        "once, so a remote node that hangs holds at most these of the `DD_SERVER_THREADS` request threads",
+        variable="GATEWAY_MAX_CALLS",
+        normalise=_at_least_one,
+    ),
+    Setting(
+        "DD_HUBS",
+        (),
+        LIST,
+        'the hubs this node serves at `/events/<hub>`, e.g. `["invoice"]` (lowercased)',
+        normalise=lambda hubs: [hub.lower() for hub in hubs],
+    ),
+    Setting(
+        "DD_HUB_KEEPALIVE_INTERVAL",
+        15.0,
+        NUMBER,
+        "seconds between a hub's keep-alive pings",
+        variable="HUB_KEEPALIVE_INTERVAL",
+    ),
+    Setting(
+        "DD_HUB_MAX_MESSAGE_SIZE", 64 * 1024, INTEGER, "the longest record a client may send to a hub, in characters"
+    ),
+    Setting(
+        "DD_HUB_HANDSHAKE_TIMEOUT",
+        15.0,
+        NUMBER,
+        "seconds a hub waits for a new connection's handshake before it closes it (SignalR's default)",
+        variable="HUB_HANDSHAKE_TIMEOUT",
+    ),
+    Setting(
+        "DD_HUB_MAX_CONNECTIONS",
+        3584,
+        INTEGER,
+        "hub connections one node process holds at once; beyond it a new one gets HTTP 503 (keep it under "
+        "`DD_SERVER_MAX_CONNECTIONS`, so that HTTP requests still find a socket)",
+        variable="HUB_MAX_CONNECTIONS",
+    ),
+    Setting(
+        "DD_HUB_MAX_PENDING",
+        1000,
+        INTEGER,
+        "records a hub connection may fall behind by before it is closed (it may reconnect)",
+        variable="HUB_MAX_PENDING",
+    ),
+    Setting(
+        "DD_HUB_INVOCATION_RATE",
+        (10.0, 20.0),
+        PAIR,
+        "invocations one hub connection may make: (per second, burst); beyond it they complete with an error",
+        variable="HUB_INVOCATION_RATE",
+    ),
+    Setting(
+        "DD_HUB_PING_BROADCAST_RATE",
+        (2.0, 5.0),
+        PAIR,
+        "`Ping()` broadcasts of one hub in one process: (per second, burst); beyond it `Ping` answers its caller only",
+        variable="HUB_PING_BROADCAST_RATE",
+    ),
+    Setting(
+        "DD_LISTENERS",
+        (),
+        LIST,
+        'the remote hubs this node follows, each with its saga: `[{"source": "<remote node>", "hub": "<its hub>", '
+        '"saga": "<app>.sagas.<Saga>"}]`',
+    ),
+    Setting(
+        "DD_RUN_LISTENERS",
+        True,
+        BOOLEAN,
+        "run the listeners inside the ASGI process; off when `manage.py listen` runs them",
+        variable="RUN_LISTENERS",
+        attribute="run_listeners_in_process",
+    ),
+    Setting(
+        "DD_LISTENER_BATCH_SIZE",
+        500,
+        INTEGER,
+        "the most events a listener applies in one transaction (replay pages, live bursts; at least 1)",
+        variable="LISTENER_BATCH_SIZE",
+        normalise=_at_least_one,
+    ),
+    Setting(
+        "DD_LISTENER_MAX_ATTEMPTS",
+        5,
+        INTEGER,
+        "tries of an event its saga fails on before it is parked as a dead letter (at least 1)",
+        variable="LISTENER_MAX_ATTEMPTS",
+        normalise=_at_least_one,
+    ),
+    Setting(
+        "DD_LISTENER_RETRY_BACKOFF",
+        0.5,
+        NUMBER,
+        "seconds before a failing event's first retry; doubled for each further try",
+        variable="LISTENER_RETRY_BACKOFF",
+    ),
+    Setting(
+        "DD_SERVER_THREADS",
+        16,
+        INTEGER,
+        "the most threads a server process runs HTTP requests on (made as needed, then kept, each with its "
+        "database connection)",
+        variable="SERVER_THREADS",
+    ),
+    Setting(
+        "DD_SERVER_MAX_CONNECTIONS",
+        4096,
+        INTEGER,
+        "the most sockets (HTTP and WebSocket) a server process keeps; one more is answered 503 and closed "
+        "(`manage.py serve` lifts the process's open-files limit to fit, up to the hard limit)",
+        variable="SERVER_MAX_CONNECTIONS",
+    ),
+    Setting(
+        "DD_SERVER_HEADER_TIMEOUT",
+        10.0,
+        NUMBER,
+        "seconds a client has to send a request's line and headers, from connecting (or the request's first "
+        "byte); then 408 and closed",
+        variable="SERVER_HEADER_TIMEOUT",
+    ),
+    Setting(
+        "DD_SERVER_BODY_TIMEOUT",
+        30.0,
+        NUMBER,
+        "seconds a client has to send a request's body once its head is in; then 408",
+        variable="SERVER_BODY_TIMEOUT",
+    ),
+    Setting(
+        "DD_SERVER_KEEPALIVE_TIMEOUT",
+        5.0,
+        NUMBER,
+        "seconds an idle keep-alive connection stays open between requests",
+        variable="SERVER_KEEPALIVE_TIMEOUT",
+    ),
+)
+"""Every core setting, declared once: what the base settings, `dd_settings` and the settings reference read."""
+
+DEFAULTS: Mapping[str, Any] = MappingProxyType({setting.name: setting.default for setting in CORE_SETTINGS})
+"""The default of each `DD_*` setting by name, read-only (from `CORE_SETTINGS`)."""
+
+
+def read_environment(defaults: Mapping[str, Any] = MappingProxyType({})) -> dict[str, Any]:
+    """Each core setting by name as the environment gives it: its variable's value, else its default.
+
+    `defaults` replaces some defaults as the settings load (the base settings: `DD_ALLOW_ANONYMOUS`
+    is `DEBUG` unless `ALLOW_ANONYMOUS` says otherwise).
+    """
+    unknown = sorted(set(defaults) - set(DEFAULTS))
+    if unknown:
+        raise ImproperlyConfigured(f"Not core settings: {', '.join(unknown)} (see distributed_core.conf)")
+    return {
+        setting.name: setting.from_environment(defaults.get(setting.name, setting.default)) for setting in CORE_SETTINGS
+    }
 
 
 class DistributedSettings:
-    """The `DD_*` settings as typed properties, read from Django's settings (else DEFAULTS) on every access."""
+    """The core settings as attributes (`dd_settings.hub_max_pending`), read from Django's settings, else their default.
 
-    @property
-    def node_name(self) -> str:
-        """`DD_NODE_NAME`: this node's name."""
-        return _setting("DD_NODE_NAME")
+    Each attribute is read on its first access and kept until any Django setting changes (one may
+    depend on another: `gateway_id` on `DD_NODE_NAME`, `allow_anonymous` on `DEBUG`).
+    """
 
-    @property
-    def gateway_id(self) -> str:
-        """`DD_GATEWAY_ID`: this node's gateway id; when unset, a uuid5 of the node name."""
-        configured = _setting("DD_GATEWAY_ID")
-        return configured or str(uuid.uuid5(uuid.NAMESPACE_URL, f"distributed-design:{self.node_name}"))
+    def __init__(self, declared: tuple[Setting, ...]):
+        self._declared = {setting.attribute: setting for setting in declared}
+        clashes = sorted(attribute for attribute in self._declared if hasattr(type(self), attribute))
+        if clashes:
+            raise ImproperlyConfigured(f"Core settings named like a method of DistributedSettings: {clashes}")
+        self._cached: set[str] = set()
 
-    @property
-    def service_tokens(self) -> list[str]:
-        """`DD_SERVICE_TOKENS` without empty entries: the accepted credentials, `<caller>:<secret>` each."""
-        return [token for token in _setting("DD_SERVICE_TOKENS") if token]
+    def __getattr__(self, attribute: str) -> Any:
+        # only called for what is not cached yet (an instance attribute), and for unknown names
+        if attribute.startswith("_"):  # copy and pickle ask for these before __init__ has run
+            raise AttributeError(attribute)
+        try:
+            setting = self._declared[attribute]
+        except KeyError:
+            raise AttributeError(self._unknown(attribute)) from None
+        value = setting.value(getattr(django_settings, setting.name, setting.default))
+        self._cached.add(attribute)
+        setattr(self, attribute, value)
+        return value
 
-    @property
-    def allow_anonymous(self) -> bool:
-        """`DD_ALLOW_ANONYMOUS`: anonymous callers may do everything; when None (unset), while DEBUG is on."""
-        configured = _setting("DD_ALLOW_ANONYMOUS")
-        return bool(django_settings.DEBUG if configured is None else configured)
+    def _unknown(self, attribute: str) -> str:
+        close = difflib.get_close_matches(attribute, self._declared, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        return (
+            f"dd_settings has no setting {attribute!r}.{hint} "
+            f"The core settings are declared in distributed_core.conf.CORE_SETTINGS: {', '.join(self._declared)}."
+        )
 
-    @property
-    def auth_token_lifetime(self) -> float:
-        """`DD_AUTH_TOKEN_LIFETIME`: seconds an API token stays valid after it is issued (0: forever)."""
-        return float(_setting("DD_AUTH_TOKEN_LIFETIME"))
-
-    @property
-    def gateways(self) -> dict[str, dict[str, Any]]:
-        """`DD_GATEWAYS`: the remote nodes this node calls, by name."""
-        return dict(_setting("DD_GATEWAYS"))
-
-    @property
-    def gateway_timeout(self) -> tuple[float, float]:
-        """`DD_GATEWAY_TIMEOUT`: (connect, read) seconds of a gateway call."""
-        return tuple(_setting("DD_GATEWAY_TIMEOUT"))
-
-    @property
-    def gateway_max_calls(self) -> int:
-        """`DD_GATEWAY_MAX_CALLS`: gateway calls one process may have in flight to one remote node."""
-        return max(int(_setting("DD_GATEWAY_MAX_CALLS")), 1)
-
-    @property
-    def hubs(self) -> list[str]:
-        """`DD_HUBS`, lowercased: the hubs this node serves."""
-        return [hub.lower() for hub in _setting("DD_HUBS")]
-
-    @property
-    def hub_keepalive_interval(self) -> float:
-        """`DD_HUB_KEEPALIVE_INTERVAL`: seconds between a hub's keep-alive pings."""
-        return float(_setting("DD_HUB_KEEPALIVE_INTERVAL"))
-
-    @property
-    def hub_max_message_size(self) -> int:
-        """`DD_HUB_MAX_MESSAGE_SIZE`: the longest frame a hub accepts, in characters."""
-        return int(_setting("DD_HUB_MAX_MESSAGE_SIZE"))
-
-    @property
-    def hub_handshake_timeout(self) -> float:
-        """`DD_HUB_HANDSHAKE_TIMEOUT`: seconds a hub waits for a connection's handshake."""
-        return float(_setting("DD_HUB_HANDSHAKE_TIMEOUT"))
-
-    @property
-    def hub_max_connections(self) -> int:
-        """`DD_HUB_MAX_CONNECTIONS`: hub connections one node process holds at once."""
-        return int(_setting("DD_HUB_MAX_CONNECTIONS"))
-
-    @property
-    def hub_max_pending(self) -> int:
-        """`DD_HUB_MAX_PENDING`: records a hub connection may fall behind by before it is closed."""
-        return int(_setting("DD_HUB_MAX_PENDING"))
-
-    @property
-    def hub_invocation_rate(self) -> tuple[float, float]:
-        """`DD_HUB_INVOCATION_RATE`: (per second, burst) of the invocations one hub connection may make."""
-        return _rate("DD_HUB_INVOCATION_RATE")
-
-    @property
-    def hub_ping_broadcast_rate(self) -> tuple[float, float]:
-        """`DD_HUB_PING_BROADCAST_RATE`: (per second, burst) of one hub's Ping broadcasts in one process."""
-        return _rate("DD_HUB_PING_BROADCAST_RATE")
-
-    @property
-    def listeners(self) -> list[dict[str, Any]]:
-        """`DD_LISTENERS`: the remote hubs this node follows, each with its saga."""
-        return list(_setting("DD_LISTENERS"))
-
-    @property
-    def run_listeners_in_process(self) -> bool:
-        """`DD_RUN_LISTENERS`: run the listeners in the ASGI process, or (off) under `manage.py listen`."""
-        return bool(_setting("DD_RUN_LISTENERS"))
-
-    @property
-    def listener_batch_size(self) -> int:
-        """`DD_LISTENER_BATCH_SIZE`: the most events a listener applies in one transaction."""
-        return max(int(_setting("DD_LISTENER_BATCH_SIZE")), 1)
-
-    @property
-    def listener_max_attempts(self) -> int:
-        """`DD_LISTENER_MAX_ATTEMPTS`: tries of a failing event before it is parked as a dead letter."""
-        return max(int(_setting("DD_LISTENER_MAX_ATTEMPTS")), 1)
-
-    @property
-    def listener_retry_backoff(self) -> float:
-        """`DD_LISTENER_RETRY_BACKOFF`: seconds before the first retry of a failing event (doubled after)."""
-        return float(_setting("DD_LISTENER_RETRY_BACKOFF"))
-
-    @property
-    def server_threads(self) -> int:
-        """`DD_SERVER_THREADS`: the most threads a server process runs HTTP requests on."""
-        return int(_setting("DD_SERVER_THREADS"))
-
-    @property
-    def server_max_connections(self) -> int:
-        """`DD_SERVER_MAX_CONNECTIONS`: the most open sockets a server process keeps."""
-        return int(_setting("DD_SERVER_MAX_CONNECTIONS"))
-
-    @property
-    def server_header_timeout(self) -> float:
-        """`DD_SERVER_HEADER_TIMEOUT`: seconds a client has to send a request's head."""
-        return float(_setting("DD_SERVER_HEADER_TIMEOUT"))
-
-    @property
-    def server_body_timeout(self) -> float:
-        """`DD_SERVER_BODY_TIMEOUT`: seconds a client has to send a request's body after its head."""
-        return float(_setting("DD_SERVER_BODY_TIMEOUT"))
-
-    @property
-    def server_keepalive_timeout(self) -> float:
-        """`DD_SERVER_KEEPALIVE_TIMEOUT`: seconds an idle keep-alive connection stays open."""
-        return float(_setting("DD_SERVER_KEEPALIVE_TIMEOUT"))
+    def reload(self) -> None:
+        """Forget every value read, so that the next access reads the Django settings again."""
+        for attribute in list(self._cached):
+            self.__dict__.pop(attribute, None)
+            self._cached.discard(attribute)
 
     def gateway(self, name: str) -> dict[str, Any]:
         """The `DD_GATEWAYS` entry `name`; a LookupError listing the configured names otherwise."""
@@ -233,4 +381,13 @@ class DistributedSettings:
             raise LookupError(f"No gateway named {name!r} in DD_GATEWAYS ({sorted(self.gateways)})") from None
 
 
-dd_settings = DistributedSettings()
+dd_settings = DistributedSettings(CORE_SETTINGS)
+"""The core settings as the code reads them: `dd_settings.node_name`, `dd_settings.listener_batch_size`, ..."""
+
+
+def reload_dd_settings(**kwargs: Any) -> None:
+    """`setting_changed` receiver: `override_settings` (and pytest-django's `settings`) reach `dd_settings` at once."""
+    dd_settings.reload()
+
+
+setting_changed.connect(reload_dd_settings)

@@ -1,7 +1,7 @@
 """A minimal Django project around distributed_core, for the core's own tests.
 
 It leaves distributed_core.base_settings out, as a team adding the core to its own project may:
-every `DD_*` setting then comes from distributed_core.conf.DEFAULTS. The database follows the
+every `DD_*` setting then has its declared default (distributed_core.conf.CORE_SETTINGS). The database follows the
 nodes' rule (`CORE_DATABASE_URL`, else `DATABASE_URL`, else SQLite in this folder).
 """
 

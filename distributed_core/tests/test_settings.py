@@ -1,4 +1,8 @@
-"""The core's settings: base_settings' defaults and the variables it reads, the env helpers, dd_settings' defaults."""
+"""The core's settings: base_settings' defaults and the variables it reads, the env helpers, dd_settings' defaults.
+
+The `DD_*` settings are declared once (`distributed_core.conf.CORE_SETTINGS`): the tests below the
+hand-written ones go over every declared setting, so a new one is tested without an edit here.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ import uuid
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+from django.test import override_settings
 
-from distributed_core.conf import DEFAULTS, dd_settings
+from distributed_core.conf import CORE_SETTINGS, DEFAULTS, DistributedSettings, dd_settings, read_environment
 from distributed_core.env import (
     LOOPBACK_ORIGIN,
     browser_origins,
@@ -19,6 +25,7 @@ from distributed_core.env import (
     node_database,
     suite_ports,
 )
+from distributed_core.management.commands.settings_reference import BEGIN, END, reference_table
 
 READ = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CORS_ALLOWED_ORIGINS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL"}
 READ |= {"DD_DATA_DIR", "REDIS_URL", "CHANNEL_LAYER_PREFIX", "GATEWAY_ID", "SERVICE_TOKENS", "RUN_LISTENERS"}
@@ -31,6 +38,7 @@ READ |= {"LISTENER_BATCH_SIZE", "LISTENER_MAX_ATTEMPTS", "LISTENER_RETRY_BACKOFF
 READ |= {"HUB_KEEPALIVE_INTERVAL", "STATIC_ROOT", "LOG_LEVEL", "GATEWAY_TIMEOUT", "CONN_MAX_AGE"}
 READ |= {"SERVER_THREADS", "SERVER_MAX_CONNECTIONS", "SERVER_HEADER_TIMEOUT", "SERVER_BODY_TIMEOUT"}
 READ |= {"SERVER_KEEPALIVE_TIMEOUT", "GATEWAY_MAX_CALLS"}
+READ |= {setting.variable for setting in CORE_SETTINGS if setting.variable}  # and any declared later
 
 
 @pytest.fixture
@@ -316,3 +324,165 @@ def test_a_variable_set_to_nothing_takes_its_default(environment, base_settings,
     assert settings["DD_HUB_MAX_CONNECTIONS"] == DEFAULTS["DD_HUB_MAX_CONNECTIONS"]
     assert settings["DD_GATEWAY_TIMEOUT"] == tuple(DEFAULTS["DD_GATEWAY_TIMEOUT"])
     assert settings["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]", "testserver"]
+
+
+# --- every declared setting: read from its variable with its type, defaults, override_settings ---
+
+# how an environment variable of each type is written, and what the base settings make of it
+ENVIRONMENT_SAMPLES = {
+    "text": [("some-text", "some-text")],
+    "integer": [("7", 7)],
+    "number": [("2.5", 2.5), ("3", 3.0)],
+    "boolean": [("1", True), ("0", False), ("off", False)],
+    "list": [("a, b,", ["a", "b"])],
+    "pair": [("3,4", (3.0, 4.0)), ("4", (4.0, 4.0))],
+}
+WITH_A_VARIABLE = [setting for setting in CORE_SETTINGS if setting.variable]
+
+
+def test_the_declaration_is_one_setting_per_name_attribute_and_variable():
+    names = [setting.name for setting in CORE_SETTINGS]
+    attributes = [setting.attribute for setting in CORE_SETTINGS]
+    variables = [setting.variable for setting in WITH_A_VARIABLE]
+    assert all(name.startswith("DD_") and name == name.upper() for name in names)
+    assert len(set(names)) == len(names) and len(set(attributes)) == len(attributes)
+    assert len(set(variables)) == len(variables)
+    assert all(attribute.isidentifier() and not hasattr(DistributedSettings, attribute) for attribute in attributes)
+    assert all(setting.meaning.strip() and "\n" not in setting.meaning for setting in CORE_SETTINGS)
+    assert {setting.kind.name for setting in WITH_A_VARIABLE} <= set(ENVIRONMENT_SAMPLES)
+    assert dict(DEFAULTS) == {setting.name: setting.default for setting in CORE_SETTINGS}
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "expected"),
+    [
+        (setting, value, expected)
+        for setting in WITH_A_VARIABLE
+        for value, expected in ENVIRONMENT_SAMPLES[setting.kind.name]
+    ],
+    ids=lambda item: item.variable if hasattr(item, "variable") else repr(item),
+)
+def test_each_declared_setting_is_read_from_its_variable_with_its_type(
+    environment, base_settings, setting, value, expected
+):
+    environment.setenv(setting.variable, value)
+    read = base_settings()[setting.name]
+    assert read == expected and type(read) is type(expected)
+    environment.delenv(setting.variable)
+    unset = base_settings()[setting.name]
+    if setting.name != "DD_ALLOW_ANONYMOUS":  # its default, as the settings load, is DEBUG
+        assert unset == setting.default
+
+
+@pytest.mark.parametrize("value", ["1,2,3", "1,,2,3"])
+def test_a_pair_is_one_number_or_two(environment, base_settings, value):
+    environment.setenv("GATEWAY_TIMEOUT", value)
+    with pytest.raises(ImproperlyConfigured, match=r"^GATEWAY_TIMEOUT is one number or two \(`a,b`\), not 3\.$"):
+        base_settings()
+
+
+def test_the_environment_defaults_replace_declared_ones_only():
+    assert read_environment(defaults={"DD_ALLOW_ANONYMOUS": True})["DD_ALLOW_ANONYMOUS"] in (True, False)
+    with pytest.raises(ImproperlyConfigured, match=r"^Not core settings: DD_HUB_MAX_PENDNG "):
+        read_environment(defaults={"DD_HUB_MAX_PENDNG": 3})
+
+
+@pytest.mark.parametrize("setting", CORE_SETTINGS, ids=lambda setting: setting.name)
+def test_dd_settings_default_to_the_declaration(setting):
+    """This package's settings module sets no DD_* setting: each attribute is its declared default, normalised."""
+    assert getattr(dd_settings, setting.attribute) == setting.value(setting.default)
+
+
+# a value of each type as a settings.py writes it
+PYTHON_SAMPLES = {
+    "text": "other-value",
+    "integer": 7,
+    "number": 2.5,
+    "list": ["Alpha", "beta"],
+    "pair": (3, 4),
+    "mapping": {"remote": {"url": "http://127.0.0.1:9", "token": ""}},
+}
+
+
+@pytest.mark.parametrize("setting", CORE_SETTINGS, ids=lambda setting: setting.name)
+def test_override_settings_reaches_dd_settings_at_once(setting):
+    default = getattr(dd_settings, setting.attribute)  # read (and kept) before the change
+    sample = (not default) if setting.kind.name == "boolean" else PYTHON_SAMPLES[setting.kind.name]
+    with override_settings(**{setting.name: sample}):
+        overridden = getattr(dd_settings, setting.attribute)
+        assert overridden == setting.value(sample) and overridden != default
+    assert getattr(dd_settings, setting.attribute) == default
+
+
+def test_the_normalisations_each_attribute_keeps(settings):
+    settings.DD_HUBS = ("Invoice", "NOTE")
+    settings.DD_SERVICE_TOKENS = ("", "a:one", "")
+    settings.DD_GATEWAY_MAX_CALLS = 0
+    settings.DD_LISTENER_BATCH_SIZE = -3
+    settings.DD_LISTENER_MAX_ATTEMPTS = "0"
+    settings.DD_HUB_INVOCATION_RATE = (1, 2)
+    settings.DD_GATEWAY_TIMEOUT = ["1", 5]
+    settings.DD_AUTH_TOKEN_LIFETIME = 60
+    settings.DD_LISTENERS = ({"source": "a", "hub": "b", "saga": "c.sagas.D"},)
+    assert dd_settings.hubs == ["invoice", "note"]
+    assert dd_settings.service_tokens == ["a:one"]
+    assert (dd_settings.gateway_max_calls, dd_settings.listener_batch_size, dd_settings.listener_max_attempts) == (
+        1,
+        1,
+        1,
+    )
+    assert dd_settings.hub_invocation_rate == (1.0, 2.0) and type(dd_settings.hub_invocation_rate[1]) is float
+    assert dd_settings.gateway_timeout == (1.0, 5.0)
+    assert dd_settings.auth_token_lifetime == 60.0 and type(dd_settings.auth_token_lifetime) is float
+    assert dd_settings.listeners == [{"source": "a", "hub": "b", "saga": "c.sagas.D"}]
+
+
+def test_a_setting_that_depends_on_another_follows_it(settings):
+    settings.DD_NODE_NAME = "alpha"
+    assert dd_settings.gateway_id == str(uuid.uuid5(uuid.NAMESPACE_URL, "distributed-design:alpha"))
+    settings.DD_NODE_NAME = "beta"  # gateway_id was kept for alpha: the change forgets it
+    assert dd_settings.gateway_id == str(uuid.uuid5(uuid.NAMESPACE_URL, "distributed-design:beta"))
+    settings.DD_GATEWAY_ID = "6f1c1d52-8f0e-4a4c-9d0c-5e7c8f1b2a3d"
+    assert dd_settings.gateway_id == "6f1c1d52-8f0e-4a4c-9d0c-5e7c8f1b2a3d"
+    settings.DEBUG = True  # DD_ALLOW_ANONYMOUS is unset (None): as DEBUG
+    assert dd_settings.allow_anonymous is True
+    settings.DEBUG = False
+    assert dd_settings.allow_anonymous is False
+    settings.DD_ALLOW_ANONYMOUS = True
+    assert dd_settings.allow_anonymous is True
+
+
+def test_a_value_is_kept_until_a_setting_changes(settings):
+    from django.conf import settings as django_settings
+
+    settings.DD_HUB_MAX_PENDING = 5
+    assert dd_settings.hub_max_pending == 5
+    django_settings._wrapped.DD_HUB_MAX_PENDING = 6  # no setting_changed signal: the kept value stands
+    assert dd_settings.hub_max_pending == 5
+    settings.DD_HUB_MAX_MESSAGE_SIZE = 10  # any change (this one sends the signal) forgets every kept value
+    assert dd_settings.hub_max_pending == 6
+
+
+def test_an_unknown_attribute_is_an_attribute_error_that_names_the_settings():
+    with pytest.raises(
+        AttributeError, match=r"^dd_settings has no setting 'hub_max_pendng'\. Did you mean 'hub_max_pending'\?"
+    ) as raised:
+        dd_settings.hub_max_pendng  # noqa: B018
+    assert "distributed_core.conf.CORE_SETTINGS: node_name, gateway_id," in str(raised.value)
+    with pytest.raises(AttributeError, match=r"^dd_settings has no setting 'DD_HUBS'\."):
+        dd_settings.DD_HUBS  # noqa: B018
+    assert not hasattr(dd_settings, "no_such_setting")
+    assert getattr(dd_settings, "no_such_setting", "fallback") == "fallback"
+
+
+def test_settings_reference_writes_and_checks_a_page(tmp_path):
+    page = tmp_path / "settings.md"
+    page.write_text(f"# Settings\n\nBefore.\n\n{BEGIN}\nstale\n{END}\n\nAfter.\n")
+    with pytest.raises(CommandError, match="does not list the core settings as declared: run with --write"):
+        call_command("settings_reference", check=page)
+    call_command("settings_reference", write=page)
+    assert page.read_text() == f"# Settings\n\nBefore.\n\n{reference_table()}\n\nAfter.\n"
+    call_command("settings_reference", check=page)  # no error
+    page.write_text("# Settings\n")
+    with pytest.raises(CommandError, match="The page has no generated block"):
+        call_command("settings_reference", write=page)
