@@ -5,6 +5,10 @@ refused); which fields a client may write, and which are required, is the Comman
 (its `WritePolicy` and rules, with readable messages), so every field is optional here. A
 foreign key travels as its id under the attribute name (`status` -> `statusId`).
 
+`ContractSerializer` is the wire shape of a contract (an abstract model, see `contract.py`) for
+nodes that hold no table of it, such as a proxy of another node's gateway: its fields are built
+from the model's as EntitySerializer builds them, so a new contract field is one edit of the model.
+
 `serializer_for(model)` is the serializer that makes an entity's wire shape: the class named by
 the model's `wire_serializer` attribute (as django-cqrs' `CQRS_SERIALIZER`), else a plain
 EntitySerializer of the model. The event log uses it, so an event carries exactly what the
@@ -26,6 +30,7 @@ from ..wire import to_camel
 __all__ = [
     "MAX_ID",
     "VALUE_REQUIRED",
+    "ContractSerializer",
     "EntitySerializer",
     "IdSerializer",
     "StrictCharField",
@@ -121,6 +126,56 @@ class EntitySerializer(UnknownFieldsRefused, serializers.ModelSerializer):
         if "value" in fields:
             fields["value"] = value_field()
         return fields
+
+
+class _FieldBuilder(serializers.ModelSerializer):
+    """Builds a serializer field from a model field as EntitySerializer does (its mapping, DRF's rules)."""
+
+    serializer_field_mapping = EntitySerializer.serializer_field_mapping
+
+
+class ContractSerializer(UnknownFieldsRefused):
+    """The wire shape of a contract for a node without its table: `Meta.model` is the abstract contract model.
+
+    Each field of the model becomes a field built as a ModelSerializer builds it (DRF refuses
+    abstract models, so this is made once, when the subclass is declared): required when the
+    model requires it, read-only when it is not editable or listed in `Meta.read_only_fields`.
+    `id` and `value` are the entity's, as in EntitySerializer; a field declared on the subclass
+    replaces the built one.
+    """
+
+    id = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
+    value = value_field()
+
+    class Meta:
+        model: type[models.Model] | None = None
+        read_only_fields: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        model = getattr(cls.Meta, "model", None)
+        if model is None:
+            return
+        builder = _FieldBuilder()
+        read_only = set(getattr(cls.Meta, "read_only_fields", ()))
+        unknown = read_only - {field.name for field in model._meta.fields}
+        if unknown:  # a misspelt name would leave a field writable
+            raise TypeError(
+                f"{cls.__name__}.Meta.read_only_fields: {model.__name__} has no {', '.join(sorted(unknown))}"
+            )
+        built = {}
+        for model_field in model._meta.fields:
+            name = model_field.name
+            if model_field.is_relation:  # another node's table cannot be named in a contract
+                raise TypeError(f"{model.__name__}.{name}: a contract holds no relation; send the id")
+            if name in cls._declared_fields:
+                built[name] = cls._declared_fields[name]
+                continue
+            field_class, field_kwargs = builder.build_standard_field(name, model_field)
+            if name in read_only:
+                field_kwargs = builder.include_extra_kwargs(field_kwargs, {"read_only": True})
+            built[name] = field_class(**field_kwargs)
+        cls._declared_fields = {**built, **cls._declared_fields}  # the model's order, then any other declared
 
 
 class IdSerializer(serializers.Serializer):
