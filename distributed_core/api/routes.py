@@ -30,6 +30,7 @@ from typing import Any
 
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from ..wire import TYPE_NAME
 from .responses import api_response, validation_response
@@ -127,6 +128,8 @@ class Route:
 
         @functools.wraps(handler)
         def endpoint(view, request, **path_arguments: str) -> Response:
+            if not self.paths:  # a resource route's `.json` suffix: DRF's content negotiation has read it
+                path_arguments.pop(api_settings.FORMAT_SUFFIX_KWARG, None)
             arguments = {name: self.convert(name, value) for name, value in path_arguments.items()}
             arguments.update(self.read(view, request))
             return self.respond(view, handler(view, request, **arguments))

@@ -58,6 +58,8 @@ def test_one_registration_serves_wire_and_resource_routes(api):
 
 def test_resource_routes_keep_drf_rules_and_wire_routes_keep_theirs(api):
     assert api.get("/API/GADGET/").status_code == 404  # DRF's routes are case-sensitive
+    assert body(api.get("/api/gadget.json")) == [{"id": 5, "name": "gadget"}]  # ... with format suffixes
+    assert body(api.get("/api/gadget/5.json")) == {"id": 5, "name": "gadget"}
     assert api.get("/api/gadget/get.json").status_code == 404  # a wire route has none
     assert api.get("/api/thing/").status_code == 200  # the wire root of things, optional slash
     assert api.get("/api/thing/1/").status_code == 404  # no resource route: ThingViewSet declares none
