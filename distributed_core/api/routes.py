@@ -9,8 +9,8 @@ HTTP method, how the request is read, what kind of answer the handler's result m
 may call it (`permission`: a kind of the view model's permissions, or a codename; enforced by
 `permissions.RoutePermission`, the one place that checks it). The
 handler receives typed arguments and returns domain objects; the route turns them into the
-wire's status codes. From the same declaration `wire_urls()` builds case-insensitive URL
-patterns, `schema.document_routes()` the OpenAPI shapes, and a gateway client the URL it calls
+wire's status codes. From the same declaration `routers.WireRouter` builds case-insensitive URL
+patterns, `schema.WireAutoSchema` the OpenAPI shapes, and a gateway client the URL it calls
 (`Route.url()`). A `Route` made on its own (a contract's path table) decorates any number of
 handlers: the server's, a proxy's.
 
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from django.urls import URLPattern, re_path
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from ..wire import TYPE_NAME
 from .responses import api_response, validation_response
@@ -44,7 +44,6 @@ __all__ = [
     "route",
     "routes_of",
     "saved_id",
-    "wire_urls",
 ]
 
 CONVERTERS = {"int": r"[0-9]{1,18}", "type": TYPE_NAME}
@@ -129,6 +128,8 @@ class Route:
 
         @functools.wraps(handler)
         def endpoint(view, request, **path_arguments: str) -> Response:
+            if not self.paths:  # a resource route's `.json` suffix: DRF's content negotiation has read it
+                path_arguments.pop(api_settings.FORMAT_SUFFIX_KWARG, None)
             arguments = {name: self.convert(name, value) for name, value in path_arguments.items()}
             arguments.update(self.read(view, request))
             return self.respond(view, handler(view, request, **arguments))
@@ -255,20 +256,6 @@ def routes_of(view_class: type) -> list[tuple[str, Route]]:
         if isinstance(declared, Route):
             found.append((name, declared))
     return found
-
-
-def wire_urls(prefix: str, view_class: type) -> list[URLPattern]:
-    """Case-insensitive URL patterns under `prefix` (e.g. `api/invoice`) for every route of `view_class`."""
-    actions: dict[str, dict[str, str]] = {}  # regex -> {http method: action}
-    for action, declared in routes_of(view_class):
-        for regex in declared.regexes():  # resource routes have none: the DRF router serves them
-            actions.setdefault(regex, {})[declared.method.lower()] = action
-    patterns = []
-    for regex, mapping in actions.items():
-        full = f"{prefix}/{regex}" if regex else prefix
-        name = f"{prefix.replace('/', '-')}-{regex.split('/')[0] or 'root'}"
-        patterns.append(re_path(rf"^{case_insensitive(full)}/?$", view_class.as_view(mapping), name=name))
-    return patterns
 
 
 def case_insensitive(pattern: str) -> str:
