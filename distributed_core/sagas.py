@@ -41,7 +41,6 @@ from typing import Any, Generic, TypeVar
 from django.db import models
 
 from .events.log import record_event
-from .models import Entity
 from .saga_batch import SagaBatch
 
 __all__ = ["EntitySaga", "EventMessage", "handles"]
@@ -126,9 +125,7 @@ class EntitySaga:
         """Write `fields` of `entity` (every field when none is named): now, or once at the end of a batch."""
         if self.batch is not None and fields and entity.pk is not None:
             self.batch.save(entity, fields)
-        elif fields and isinstance(entity, Entity):
-            entity.save(update_fields=[*fields, "date_modified"])
-        else:
+        else:  # an Entity adds the fields its `on_saving()` stamps (`saving_fields`)
             entity.save(update_fields=list(fields) or None)
 
     def read(self, argument: dict[str, Any]) -> EventMessage:

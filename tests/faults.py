@@ -14,6 +14,7 @@ in a thread of its own running an asyncio loop. What a test can do to the link:
     blackhole()       new and open connections stay open, nothing passes either way (half-open)
     cut()             close every open connection (FIN to both ends); new ones pass
     reset()           abort every open connection (RST to both ends); new ones pass
+    down()            the target is stopped: open connections are reset, new ones refused (until heal())
     flapping(...)     in the background, cut, reset and black-hole the link by turns until stopped
 
 Only loopback, and bounded: `stop()` (the context manager's exit) closes every socket and ends
@@ -78,8 +79,13 @@ class FaultProxy:
     # -- faults -----------------------------------------------------------------------------
 
     def heal(self) -> None:
-        """Forward everything, at once."""
+        """Forward everything, at once (listening again on the same port after `down()`)."""
+        self.call(self._listen())
         self.call(self._set(passing=True, delay=0.0, chunk=None))
+
+    def down(self) -> None:
+        """Stop listening and reset every open connection: as if the target were stopped, until `heal()`."""
+        self.call(self._down())
 
     def delay(self, seconds: float, chunk: int | None = None) -> None:
         """Hold each chunk `seconds` before passing it on; `chunk` bytes at most a time (a slow link)."""
@@ -126,6 +132,16 @@ class FaultProxy:
     async def _start(self) -> None:
         self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         self.port = self.server.sockets[0].getsockname()[1]
+
+    async def _listen(self) -> None:
+        if self.server is None:  # down: listen again where clients were told to connect
+            self.server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+
+    async def _down(self) -> None:
+        if self.server is not None:
+            self.server.close()  # the listening socket goes now: a new connection is refused
+            self.server = None
+        await self._drop(reset=True)
 
     async def _stop(self) -> None:
         if self.server is not None:

@@ -12,6 +12,9 @@ Every way Django turns a failure into a response ends in JSON here, whatever DEB
   another renderer made (the schema's YAML) keeps its data, as JSON. DRF's browsable API,
   which a browser asks for, stays as it is.
 
+An error that is an outage of a backing service (the database cannot be reached: `outages`)
+takes each of these ways too, and answers a 503 with `Retry-After` instead of the 500.
+
 The middleware is the first in `MIDDLEWARE`, so it sees what every other middleware answers.
 `handler400` (a refused Host with DEBUG off) and CSRF_FAILURE_VIEW answer their own JSON.
 """
@@ -27,7 +30,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from rest_framework.response import Response
 
-from .exception_handler import server_error_body
+from .exception_handler import error_body, error_status
 
 __all__ = ["JsonErrorsMiddleware", "bad_request", "csrf_failure", "log_unhandled_error", "not_found", "server_error"]
 
@@ -53,8 +56,15 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """`handler500`: the JSON 500 body (type `ServerError`, a generic message, the path, the logged error's id)."""
-    return JsonResponse(logged_error_body(request), status=500)
+    """`handler500`: the JSON 500 body (type `ServerError`, a generic message, the path, the logged error's id),
+    or an outage's 503 with `Retry-After` (type `ServiceUnavailable`)."""
+    return error_response(logged_error_body(request))
+
+
+def error_response(body: dict[str, str]) -> JsonResponse:
+    """The JSON answer of an unexpected error's body: a 500, or an outage's 503 with `Retry-After`."""
+    code, headers = error_status(body)
+    return JsonResponse(body, status=code, headers=headers)
 
 
 @receiver(got_request_exception)
@@ -62,15 +72,15 @@ def log_unhandled_error(sender, request: HttpRequest | None = None, **kwargs) ->
     """Log the exception Django's handler is about to answer with a 500, once, with the id its body will carry."""
     error = sys.exc_info()[1]
     if request is not None and error is not None:
-        request.server_error_body = server_error_body(error, request.path)
+        request.server_error_body = error_body(error, request.path)
 
 
 def logged_error_body(request: HttpRequest) -> dict[str, str]:
-    """The 500 body `log_unhandled_error` made for this request, else one for the exception being handled."""
+    """The body `log_unhandled_error` made for this request, else one for the exception being handled."""
     body = getattr(request, "server_error_body", None)
     if body is None:
         error = sys.exc_info()[1] or RuntimeError("A 500 answer without an exception")
-        body = request.server_error_body = server_error_body(error, request.path)
+        body = request.server_error_body = error_body(error, request.path)
     return body
 
 
@@ -90,10 +100,10 @@ class JsonErrorsMiddleware:
         return self.as_json(request, response)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        """Log a view's unhandled error and answer a JSON 500; admin and static paths keep Django's page."""
+        """Log a view's unhandled error and answer its JSON 500 (or outage 503); admin and static keep Django's page."""
         if request.path.startswith(HTML_PREFIXES) or isinstance(exception, REFUSALS):
             return None
-        return JsonResponse(server_error_body(exception, request.path), status=500)
+        return error_response(error_body(exception, request.path))
 
     def as_json(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         """The JSON answer of an error response that is not JSON (an HTML or text page)."""
@@ -102,7 +112,7 @@ class JsonErrorsMiddleware:
         elif response.status_code == 404:
             answer = not_found(request)
         elif response.status_code == 500 and hasattr(request, "server_error_body"):
-            answer = JsonResponse(request.server_error_body, status=500)  # Django's debug page of that error
+            answer = error_response(request.server_error_body)  # Django's debug page of that error (or outage)
         else:
             answer = JsonResponse(response.reason_phrase, status=response.status_code, safe=False)
         for header, value in response.items():  # CORS, Allow, Retry-After, Vary, ... stay as they were
