@@ -9,7 +9,7 @@ from rest_framework import routers
 from rest_framework.permissions import AllowAny
 
 from ..auth.urls import auth_urls
-from ..events.negotiate import negotiate
+from ..events.hubs.negotiate import negotiate
 from ..events.status import events_status
 from ..serving.health import health, ready
 from .json import CamelCaseJSONRenderer

@@ -15,9 +15,9 @@ from django.test import RequestFactory
 from django.urls import re_path
 from django.utils import timezone
 
-from distributed_core.events.hub import EventHubConsumer
-from distributed_core.events.log import record_event
-from distributed_core.events.positions import listener_name, prune_floor, record_position
+from distributed_core.events.hubs import EventHubConsumer
+from distributed_core.events.hubs.positions import listener_name, record_position
+from distributed_core.events.log import prune_floor, record_event
 from distributed_core.events.status import events_status
 from distributed_core.models import DeadLetter, Event, ListenerCursor, ListenerPosition
 from distributed_core.testing import WebsocketClient

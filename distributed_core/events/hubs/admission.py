@@ -32,9 +32,9 @@ from django.apps import apps
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-from ..auth.callers import Refused, check_caller, token_key
-from ..conf import dd_settings
-from ..gateway.credentials import credential_from
+from ...auth.callers import Refused, check_caller, token_key
+from ...conf import dd_settings
+from ...gateway.credentials import credential_from
 
 __all__ = ["HubAdmission", "Refused", "admit", "check_host", "check_origin", "hub_permission", "scope_parts"]
 

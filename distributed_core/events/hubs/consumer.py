@@ -19,11 +19,11 @@ from typing import Any
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from ..conf import dd_settings
+from ...conf import dd_settings
+from ..protocol import MessageType, ProtocolError, check_handshake, check_record, close, decode, encode
 from .capacity import SERVER_SEND
 from .fanout import HubFanout, Outbox, fanout_for
 from .methods import HubMethodError, HubMethods
-from .protocol import MessageType, ProtocolError, check_handshake, check_record, close, decode, encode
 from .rates import invocation_bucket
 
 __all__ = ["EventHubConsumer", "HubMethodError"]
