@@ -43,6 +43,7 @@ WORKER = """
 import json, os, time
 from django.db import transaction
 from distributed_core import commands
+from distributed_core.events import Hub
 from distributed_core.events.log import record
 from distributed_core.api.serializers import serializer_for
 from distributed_core.models import Event, HubSequence
@@ -54,6 +55,7 @@ record.publish = lambda event: None  # a served node queues this on its loop; le
 
 
 def record_before(hub, target, *, entity=None, entity_id=None, message=""):
+    hub = str(hub)  # a Hub, or its name
     sequence, _ = HubSequence.objects.select_for_update().get_or_create(hub=hub)
     sequence.last_seq += 1
     sequence.save(update_fields=["last_seq"])
@@ -68,7 +70,11 @@ def record_before(hub, target, *, entity=None, entity_id=None, message=""):
 
 
 class Command(PackageCommand):
-    hub = None if variant == "no event" else ("package-" + str(writer) if variant == "unshared" else "package")
+    hub = Hub("package-" + str(writer)) if variant == "unshared" else None  # None: the package hub
+
+    def announce(self, target, entity, message):
+        if variant != "no event":
+            super().announce(target, entity, message)
 
 
 if variant == "before":

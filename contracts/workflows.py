@@ -20,6 +20,7 @@ from rest_framework import serializers
 from distributed_core.api.routes import Reads, Returns, route
 from distributed_core.api.serializers import MAX_ID, StrictCharField, UnknownFieldsRefused, value_field
 from distributed_core.conf import dd_settings
+from distributed_core.events import Hub
 from distributed_core.exceptions import GatewayError, GatewayUnavailable
 from distributed_core.gateway.client import GatewayClient
 from distributed_core.gateway.server import GATEWAY_ID
@@ -56,6 +57,9 @@ COMPLETED_STATES = (PackageStates.APPROVED, PackageStates.REJECTED)
 
 class Package(Entity):
     """Abstract Package contract; the workflows node stores the concrete one."""
+
+    # its changes go out at the workflows node's /events/package; other nodes' listeners follow it
+    hub = Hub("package")
 
     title = models.CharField(max_length=200, blank=True, default="")
     state = models.CharField(max_length=20, choices=PackageStates.choices, default=PackageStates.PENDING)

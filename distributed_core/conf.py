@@ -38,8 +38,6 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         # gateway calls one process may have waiting on one remote node at once; more are a 503 at once,
         # so a remote node that hangs holds at most these of the SERVER_THREADS request threads
         "DD_GATEWAY_MAX_CALLS": 8,
-        # the hubs this node serves at /events/<hub>, e.g. ["invoice"]
-        "DD_HUBS": (),
         # seconds between a hub's keep-alive pings
         "DD_HUB_KEEPALIVE_INTERVAL": 15.0,
         # the longest record a client may send to a hub, in characters
@@ -134,11 +132,6 @@ class DistributedSettings:
     def gateway_max_calls(self) -> int:
         """`DD_GATEWAY_MAX_CALLS`: gateway calls one process may have in flight to one remote node."""
         return max(int(_setting("DD_GATEWAY_MAX_CALLS")), 1)
-
-    @property
-    def hubs(self) -> list[str]:
-        """`DD_HUBS`, lowercased: the hubs this node serves."""
-        return [hub.lower() for hub in _setting("DD_HUBS")]
 
     @property
     def hub_keepalive_interval(self) -> float:

@@ -1,8 +1,8 @@
 """Events that are never lost: a log, the hubs that serve it, the listeners that follow other nodes' hubs.
 
     log/        record an event in the caller's transaction, count its hub's seq, publish it after
-                commit, prune what every listener has applied. The lowest room: it imports neither
-                of the others.
+                commit, prune what every listener has applied; and `Hub`, each hub declared once.
+                The lowest room: it imports neither of the others.
     hubs/       the hub a browser or another node's listener connects to at /events/<hub>: the
                 SignalR consumer, who is admitted, the fan-out of published events, Ping, Replay
                 and Sync, the limits. It reads the log.
@@ -16,3 +16,7 @@
 Imports go one way: hubs and listeners use the log, never the reverse, and neither uses the
 other (a test parses the imports and keeps it so).
 """
+
+from .log.registry import Hub
+
+__all__ = ["Hub"]

@@ -269,7 +269,6 @@ def test_dd_settings_defaults_without_the_base_settings():
     assert dd_settings.auth_token_lifetime == 7 * 24 * 3600
     assert dd_settings.gateways == {}
     assert dd_settings.gateway_timeout == (2.0, 10.0)
-    assert dd_settings.hubs == []
     assert dd_settings.hub_keepalive_interval == 15.0
     assert dd_settings.hub_max_message_size == 65536
     assert dd_settings.hub_handshake_timeout == 15.0
@@ -290,11 +289,9 @@ def test_dd_settings_defaults_without_the_base_settings():
 
 def test_dd_settings_read_django_settings(settings):
     settings.DD_NODE_NAME = "invoices"
-    settings.DD_HUBS = ["Invoice"]
     settings.DD_SERVICE_TOKENS = ["", "proposals:s3cret"]
     settings.DD_GATEWAYS = {"workflows": {"url": "http://127.0.0.1:5002", "token": ""}}
     assert dd_settings.node_name == "invoices"
-    assert dd_settings.hubs == ["invoice"]
     assert dd_settings.service_tokens == ["proposals:s3cret"]
     assert dd_settings.gateway("workflows")["url"] == "http://127.0.0.1:5002"
 

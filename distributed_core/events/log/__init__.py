@@ -7,6 +7,8 @@
     publisher.py  after commit, hand the event's record to its hub's channel-layer group without
                   making the committing thread wait
     prune.py      delete old events, never one a known listener has yet to apply
+    registry.py   Hub: each hub declared once (its name, its entity, its permission), and the
+                  registry that says which hubs this node serves
 
 The log is the truth; publishing is best effort on top of it. It knows nothing of the hubs that
 serve it or the listeners that follow them.
@@ -15,15 +17,20 @@ serve it or the listeners that follow them.
 from .prune import Pruned, prune_events, prune_floor
 from .publisher import Publisher, bind_loop, group_name, publish
 from .record import entity_payload, events_after, record_event, record_events
+from .registry import Hub, HubRegistry, hub_name, hubs
 from .sequence import last_seq, next_seq
 
 __all__ = [
+    "Hub",
+    "HubRegistry",
     "Publisher",
     "Pruned",
     "bind_loop",
     "entity_payload",
     "events_after",
     "group_name",
+    "hub_name",
+    "hubs",
     "last_seq",
     "next_seq",
     "prune_events",

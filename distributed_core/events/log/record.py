@@ -19,12 +19,14 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 
 from ...api.serializers import serializer_for
 from ...models import Event
 from ...wire import to_wire
 from .publisher import publish
+from .registry import Hub, hub_name, hubs
 from .sequence import next_seq
 
 __all__ = ["entity_payload", "events_after", "record_event", "record_events"]
@@ -53,11 +55,11 @@ def _wire_serializer(model: type[models.Model]) -> Any:
 
 
 def record_event(
-    hub: str, target: str, *, entity: models.Model | None = None, entity_id: int | None = None, message: str = ""
+    hub: Hub | str, target: str, *, entity: models.Model | None = None, entity_id: int | None = None, message: str = ""
 ) -> Event:
     """Append an event to the log in the current transaction; publish it once that commits."""
     event = Event(
-        hub=hub,
+        hub=hub_name(hub),
         target=target,
         entity_id=entity_id if entity_id is not None else getattr(entity, "pk", None),
         data=entity_payload(entity) if entity is not None else None,
@@ -66,14 +68,19 @@ def record_event(
     return record_events(hub, [event])[0]
 
 
-def record_events(hub: str, events: list[Event]) -> list[Event]:
+def record_events(hub: Hub | str, events: list[Event]) -> list[Event]:
     """Append `events` (unsaved, in order) to `hub`'s log at once: one seq allocation, one insert.
 
     What `record_event` does for one event, for a saga's whole batch: the events get consecutive
-    seqs, in the current transaction, and are published once it commits.
+    seqs, in the current transaction, and are published once it commits. A hub this node does not
+    serve (not declared, or a remote node's) is refused: nobody could follow what it logs.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event() must run inside the transaction of the change it announces")
+    hub = hub_name(hub)
+    if not hubs.serves(hub):
+        served = ", ".join(sorted(hubs.served_names())) or "none"
+        raise ImproperlyConfigured(f"No hub named '{hub}' is served by this node (it serves: {served}); declare it")
     if not events:
         return events
     last = next_seq(hub, len(events))  # from here until commit, the hub's other writers wait
