@@ -45,7 +45,7 @@ from django.db import transaction
 from distributed_core import commands
 from distributed_core.events import Hub
 from distributed_core.events.log import record
-from distributed_core.api.serializers import serializer_for
+from distributed_core.serializers import serializer_for
 from distributed_core.models import Event, HubSequence
 from distributed_core.wire import to_wire
 from workflows.commands import PackageCommand

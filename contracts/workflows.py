@@ -18,7 +18,6 @@ from django.db import models
 from rest_framework import serializers
 
 from distributed_core.api.routes import Reads, Returns, route
-from distributed_core.api.serializers import MAX_ID, StrictCharField, UnknownFieldsRefused, value_field
 from distributed_core.conf import dd_settings
 from distributed_core.events import Hub
 from distributed_core.exceptions import GatewayError, GatewayUnavailable
@@ -26,6 +25,7 @@ from distributed_core.gateway.client import GatewayClient
 from distributed_core.gateway.server import GATEWAY_ID
 from distributed_core.messages import ApiMessage, ValidationMessage
 from distributed_core.models import Entity
+from distributed_core.serializers import MAX_ID, StrictCharField, UnknownFieldsRefused, value_field
 from distributed_core.wire import TYPE_NAME, to_snake, to_wire
 
 from .core import Statuses

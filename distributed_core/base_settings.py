@@ -169,7 +169,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["distributed_core.api.permissions.SignedInUnlessOpen"],
     "SERVE_AUTHENTICATION": [
         *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
-        "distributed_core.gateway.credentials.ServiceCredentialAuthentication",
+        "distributed_core.auth.credentials.ServiceCredentialAuthentication",
     ],
     # Swagger UI from this node's static files (drf-spectacular-sidecar), not from a CDN's @latest
     "SWAGGER_UI_DIST": "SIDECAR",

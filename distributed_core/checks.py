@@ -21,10 +21,10 @@ from django.conf import settings
 from django.core import checks
 from django.utils.module_loading import autodiscover_modules, import_string
 
+from .auth.credentials import parse_service_tokens
 from .commands import EntityCommand
 from .conf import dd_settings
 from .events.log import hub_name, hubs
-from .gateway.credentials import parse_service_tokens
 from .sagas import EntitySaga
 
 __all__ = [

@@ -76,7 +76,7 @@ class ClosedRequestSchema(OpenApiSerializerExtension):
     looks at them), and the fields the Command's WritePolicy ignores (type-checked, then dropped).
     """
 
-    target_class = "distributed_core.api.serializers.UnknownFieldsRefused"
+    target_class = "distributed_core.serializers.UnknownFieldsRefused"
     match_subclasses = True
 
     def map_serializer(self, auto_schema, direction):
@@ -177,8 +177,8 @@ def document_routes(viewset: type) -> type:
     from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
     from rest_framework import serializers
 
+    from ..serializers import IdSerializer
     from .routes import CONVERTERS, Reads, Returns, routes_of
-    from .serializers import IdSerializer
 
     message = OpenApiResponse(OpenApiTypes.STR, description=STATUS_DESCRIPTIONS[404])
     refused_401 = OpenApiResponse(OpenApiTypes.STR, description=STATUS_DESCRIPTIONS[401])

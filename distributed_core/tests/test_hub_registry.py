@@ -29,6 +29,12 @@ def registry():
     hubs.changed()
 
 
+def contract(name: str, **options) -> type[Entity]:
+    """An abstract entity declaring its hub, as a contract does: no table here, so the hub is another node's."""
+    meta = type("Meta", (), {"abstract": True, "app_label": "testapp"})
+    return type(name.title(), (Entity,), {"__module__": __name__, "hub": Hub(name, **options), "Meta": meta})
+
+
 @pytest.fixture
 def forget_classes():
     """Classes the test defines are gone from `__subclasses__()` afterwards (the check walks them)."""
@@ -49,14 +55,8 @@ def test_a_hub_without_an_entity_asks_for_the_event_logs_view_permission():
 
 
 def test_a_contracts_hub_is_known_but_served_only_where_its_model_is_stored(registry):
-    class Invoice(Entity):
-        hub = Hub("invoice", permission="billing.view_invoice")
-
-        class Meta:
-            abstract = True
-            app_label = "testapp"
-
-    assert registry.get("invoice").model is Invoice
+    invoice = contract("invoice", permission="billing.view_invoice")
+    assert registry.get("invoice").model is invoice and invoice._meta.abstract
     assert not registry.serves("invoice") and "invoice" not in registry.served_names()
     assert registry.get("invoice").permission == "billing.view_invoice"
 
@@ -74,13 +74,7 @@ def test_a_name_must_fit_the_hubs_url(registry, name):
 
 @pytest.mark.django_db
 def test_recording_on_a_hub_this_node_does_not_serve_is_refused(registry):
-    class Invoice(Entity):
-        hub = Hub("invoice")
-
-        class Meta:
-            abstract = True
-            app_label = "testapp"
-
+    contract("invoice")
     with transaction.atomic():
         with pytest.raises(ImproperlyConfigured, match="No hub named 'notes' is served by this node"):
             record_event("notes", "OnAdd", entity_id=1)
@@ -123,12 +117,7 @@ def test_a_misspelt_hub_in_a_command_fails_the_check(forget_classes):
 
 
 def test_a_saga_naming_another_nodes_hub_fails_the_check(registry, forget_classes):
-    class Remote(Entity):
-        hub = Hub("remote")
-
-        class Meta:
-            abstract = True
-            app_label = "testapp"
+    contract("remote")
 
     class RemoteSaga(EntitySaga):
         hub = registry.get("remote")  # declared, but this node does not store its model
@@ -153,18 +142,13 @@ def test_a_listener_whose_saga_cannot_be_imported_fails_the_check(settings):
 
 
 def test_a_contracts_hub_served_by_two_models_fails_the_check(registry):
-    class Shared(Entity):
-        hub = Hub("shared")
+    shared = contract("shared")
 
-        class Meta:
-            abstract = True
-            app_label = "testapp"
-
-    class First(Shared):
+    class First(shared):
         class Meta:
             app_label = "testapp"
 
-    class Second(Shared):
+    class Second(shared):
         class Meta:
             app_label = "testapp"
 

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
 from ...auth.callers import Refused, check_caller, token_key
-from ...gateway.credentials import credential_from
+from ...auth.credentials import credential_from
 from ..log import hubs
 
 __all__ = ["HubAdmission", "Refused", "admit", "check_host", "check_origin", "scope_parts"]

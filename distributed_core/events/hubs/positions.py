@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...gateway.credentials import credential_from, gateway_open, identify
+from ...auth.credentials import credential_from, gateway_open, identify
 from ...models import ListenerPosition
 from .admission import scope_parts
 

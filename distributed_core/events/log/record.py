@@ -22,8 +22,8 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 
-from ...api.serializers import serializer_for
 from ...models import Event
+from ...serializers import serializer_for
 from ...wire import to_wire
 from .publisher import publish
 from .registry import Hub, hub_name, hubs
