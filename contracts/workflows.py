@@ -14,14 +14,15 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
 from distributed_core.api.routes import Reads, Returns, route
-from distributed_core.api.serializers import ContractSerializer
 from distributed_core.conf import dd_settings
 from distributed_core.contract import ContractData
+from distributed_core.events import Hub
 from distributed_core.exceptions import GatewayError, GatewayUnavailable
 from distributed_core.gateway.client import GatewayClient
 from distributed_core.gateway.server import GATEWAY_ID
 from distributed_core.messages import ApiMessage, ValidationMessage
 from distributed_core.models import Entity
+from distributed_core.serializers import ContractSerializer
 from distributed_core.wire import TYPE_NAME
 
 from .core import Statuses
@@ -53,6 +54,9 @@ COMPLETED_STATES = (PackageStates.APPROVED, PackageStates.REJECTED)
 
 class Package(Entity):
     """Abstract Package contract; the workflows node stores the concrete one."""
+
+    # its changes go out at the workflows node's /events/package; other nodes' listeners follow it
+    hub = Hub("package")
 
     title = models.CharField(max_length=200, blank=True, default="")
     state = models.CharField(max_length=20, choices=PackageStates.choices, default=PackageStates.PENDING)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from .events.dead_letters import retry_dead_letter, skip_dead_letter
+from .events.listeners import retry_dead_letter, skip_dead_letter
 from .exceptions import ApplicationError
 from .models import DeadLetter, Event, ListenerCursor, ListenerPosition
 

@@ -170,7 +170,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["distributed_core.api.permissions.SignedInUnlessOpen"],
     "SERVE_AUTHENTICATION": [
         *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
-        "distributed_core.gateway.credentials.ServiceCredentialAuthentication",
+        "distributed_core.auth.credentials.ServiceCredentialAuthentication",
     ],
     # Swagger UI from this node's static files (drf-spectacular-sidecar), not from a CDN's @latest
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -190,8 +190,9 @@ LOGGING = {
 
 # The DD_* settings of distributed_core, each declared once in distributed_core.conf.CORE_SETTINGS (listed in
 # docs/reference/settings.md): its environment variable's value, else its default. A node then sets its name,
-# hubs, gateways and listeners. Anonymous callers may do everything while DEBUG is on (the original's apps have
-# no sign-in); with DEBUG=0 only ALLOW_ANONYMOUS=1 opens a node, and `check --deploy` reports that as an error.
-# Decided here, as the settings load, so ALLOW_ANONYMOUS defaults to DEBUG (the declared None, "as DEBUG", is for
-# projects without these settings; the test runner turns DEBUG off later, which must not close a node's tests)
+# gateways and listeners; its hubs are declared on its models (`hub = Hub("name")`). Anonymous callers may do
+# everything while DEBUG is on (the original's apps have no sign-in); with DEBUG=0 only ALLOW_ANONYMOUS=1 opens
+# a node, and `check --deploy` reports that as an error. Decided here, as the settings load, so ALLOW_ANONYMOUS
+# defaults to DEBUG (the declared None, "as DEBUG", is for projects without these settings; the test runner
+# turns DEBUG off later, which must not close a node's tests)
 globals().update(conf.read_environment(defaults={"DD_ALLOW_ANONYMOUS": DEBUG}))

@@ -5,6 +5,12 @@
     E003 (check --deploy)  ALLOWED_HOSTS has "*": any Host is served, so DNS rebinding reaches the node
     W001 (check --deploy)  a gateway this node calls has no token: a closed node will refuse the calls
 
+And is every hub it names declared (`events.log.registry`), so that no event goes where nobody listens?
+
+    E004 (every check)     a Command or Saga announces on a hub this node does not serve
+    E005 (every check)     a DD_LISTENERS entry follows a hub no declaration names, or its saga cannot be imported
+    E006 (every check)     a contract's hub is served by two models of this node: which one announces is unclear
+
 The embedded default runs open on purpose (the original's apps have no sign-in): the ASGI app
 logs `open_node_warnings()` when it starts, so nobody runs it that way unawares.
 """
@@ -13,12 +19,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import checks
+from django.utils.module_loading import autodiscover_modules, import_string
 
+from .auth.credentials import parse_service_tokens
+from .commands import EntityCommand
 from .conf import dd_settings
-from .gateway.credentials import parse_service_tokens
+from .events.log import hub_name, hubs
+from .sagas import EntitySaga
 
 __all__ = [
     "any_host_deploy",
+    "hub_declarations",
     "open_node_deploy",
     "open_node_warnings",
     "remote_tokens_deploy",
@@ -99,3 +110,66 @@ def remote_tokens_deploy(app_configs, **kwargs):
         for name, gateway in dd_settings.gateways.items()
         if not gateway.get("token")
     ]
+
+
+@checks.register()
+def hub_declarations(app_configs, **kwargs):
+    """Every check: the hubs that commands, sagas and listeners name are declared (a typo fails at start-up)."""
+    autodiscover_modules("commands", "sagas")  # every app's commands and sagas, whether a URL imported them yet
+    errors = []
+    for kind, base in (("Command", EntityCommand), ("Saga", EntitySaga)):
+        for cls in _subclasses(base):
+            if cls.hub is not None and not hubs.serves(hub_name(cls.hub)):
+                errors.append(
+                    checks.Error(
+                        f"{kind} {cls.__module__}.{cls.__qualname__} announces on hub '{hub_name(cls.hub)}', "
+                        "which this node does not serve.",
+                        hint=f"Declare it on the model it announces (hub = Hub(...)), or name one of: {_served()}.",
+                        obj=cls,
+                        id="distributed_core.E004",
+                    )
+                )
+    for config in dd_settings.listeners:
+        errors += _listener_errors(config)
+    for hub in hubs.declared.values():
+        if len(hub.served_models) > 1:
+            models = ", ".join(model._meta.label for model in hub.served_models)
+            errors.append(
+                checks.Error(
+                    f"Hub '{hub.name}' of {hub.model.__name__} is served by {models}: one model may announce on it.",
+                    hint="Declare a hub of its own on each concrete model (hub = Hub(...)).",
+                    id="distributed_core.E006",
+                )
+            )
+    return errors
+
+
+def _listener_errors(config: dict) -> list[checks.Error]:
+    """What is wrong with one DD_LISTENERS entry: a saga that cannot be imported, a hub nobody declared."""
+    where = f"DD_LISTENERS entry {config.get('source')}/{config.get('hub')}"
+    try:
+        import_string(config["saga"])  # its module imports the contract whose declaration names the remote hub
+    except (ImportError, KeyError) as error:
+        return [checks.Error(f"{where}: its saga cannot be imported ({error}).", id="distributed_core.E005")]
+    if hubs.get(config.get("hub", "")) is None:
+        declared = ", ".join(sorted(hubs.declared)) or "none"
+        return [
+            checks.Error(
+                f"{where} follows hub '{config.get('hub')}', which no declaration names.",
+                hint=f"A node's public hubs are declared with their contracts; declared here: {declared}.",
+                id="distributed_core.E005",
+            )
+        ]
+    return []
+
+
+def _subclasses(base: type) -> list[type]:
+    """Every subclass of `base` imported so far, however deep."""
+    found = []
+    for cls in base.__subclasses__():
+        found += [cls, *_subclasses(cls)]
+    return found
+
+
+def _served() -> str:
+    return ", ".join(sorted(hubs.served_names())) or "none"

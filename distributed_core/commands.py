@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 
 from . import signals
-from .events.log import record_event
+from .events.log import Hub, hubs, record_event
 from .exceptions import ApplicationError, Conflict, HookFailed, NotFound, ValidationFailed
 from .messages import ApiMessage, ValidationMessage
 from .models import Entity
@@ -34,13 +34,14 @@ E = TypeVar("E", bound=Entity)
 class EntityCommand(Generic[E]):
     """Validates, saves and removes one entity type, one transaction each.
 
-    Subclasses set `model`, and may set `policy` (the fields clients may not freely write) and
-    `hub` (where changes are announced: OnAdd, OnUpdate, OnRemove, through the event log, in the
-    same transaction). They extend `get_validation_messages()` with their rules.
+    Subclasses set `model`, and may set `policy` (the fields clients may not freely write). Changes
+    are announced (OnAdd, OnUpdate, OnRemove, through the event log, in the same transaction) on the
+    hub declared for the model (`hub = Hub("invoice")` on it), or on the one `hub` names. They
+    extend `get_validation_messages()` with their rules.
     """
 
     model: type[E]
-    hub: str | None = None
+    hub: Hub | str | None = None  # None: the hub declared for `model` (if any)
     policy: WritePolicy = WritePolicy()
 
     def __init__(self, actor: str | None = None) -> None:
@@ -126,8 +127,13 @@ class EntityCommand(Generic[E]):
 
     def announce(self, target: str, entity: E, message: str) -> None:
         """Log an event on this command's hub, in the current transaction (published after commit)."""
-        if self.hub:
-            record_event(self.hub, target, entity=entity, message=message)
+        hub = self.get_hub()
+        if hub is not None:
+            record_event(hub, target, entity=entity, message=message)
+
+    def get_hub(self) -> Hub | str | None:
+        """Where this command's changes are announced: `hub`, else the hub declared for its model (None: nowhere)."""
+        return self.hub if self.hub is not None else hubs.for_model(self.get_model())
 
     def integrity_message(self, entity: E, error: IntegrityError) -> str:
         """The Conflict message when the database refuses a write; override it to word a constraint."""

@@ -96,7 +96,7 @@ class Setting:
     attribute: str = ""
     """Its name on `dd_settings`; empty: the name without `DD_`, lowercased."""
     normalise: Callable[[Any], Any] | None = None
-    """What the code gets from the typed value, when that is not the value itself (`hubs` lowercased)."""
+    """What the code gets from the typed value, when that is not the value itself (e.g. no empty tokens)."""
 
     def __post_init__(self):
         if not self.attribute:
@@ -181,13 +181,6 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         "once, so a remote node that hangs holds at most these of the `DD_SERVER_THREADS` request threads",
         variable="GATEWAY_MAX_CALLS",
         normalise=_at_least_one,
-    ),
-    Setting(
-        "DD_HUBS",
-        (),
-        LIST,
-        'the hubs this node serves at `/events/<hub>`, e.g. `["invoice"]` (lowercased)',
-        normalise=lambda hubs: [hub.lower() for hub in hubs],
     ),
     Setting(
         "DD_HUB_KEEPALIVE_INTERVAL",

@@ -13,7 +13,7 @@ field defaults to None, a field with a default to it (an enum's to its name), `i
 and `type` to the model's type name; a field without either is required. The properties the
 contract model declares (`Package.is_active`) come along, since they read only its fields.
 `from_wire()` and `to_wire()` convert from and to the wire's camelCase objects. The wire
-serializer is derived the same way (`api.serializers.ContractSerializer`), so a new contract
+serializer is derived the same way (`serializers.ContractSerializer`), so a new contract
 field is one edit of the model.
 """
 

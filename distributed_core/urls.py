@@ -19,7 +19,7 @@ from drf_spectacular.views import SpectacularAPIView
 from .api.routers import WireRouter
 from .api.swagger import SwaggerView
 from .auth.urls import auth_urls
-from .events.negotiate import negotiate
+from .events.hubs.negotiate import negotiate
 from .events.status import events_status
 from .serving.health import health, ready
 

@@ -150,7 +150,7 @@ class Route:
     def read(self, view, request) -> dict[str, Any]:
         """The keyword arguments the body gives the handler (see `Reads`)."""
         if self.reads is Reads.ID:
-            from .serializers import IdSerializer
+            from ..serializers import IdSerializer
 
             serializer = IdSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)

@@ -20,9 +20,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from ..serializers import IdSerializer
 from ..wire import to_camel
 from .routes import CONVERTERS, Reads, Returns, Route
-from .serializers import IdSerializer
 
 __all__ = [
     "STATUS_DESCRIPTIONS",
@@ -232,7 +232,7 @@ class ClosedRequestSchema(OpenApiSerializerExtension):
     looks at them), and the fields the Command's WritePolicy ignores (type-checked, then dropped).
     """
 
-    target_class = "distributed_core.api.serializers.UnknownFieldsRefused"
+    target_class = "distributed_core.serializers.UnknownFieldsRefused"
     match_subclasses = True
 
     def map_serializer(self, auto_schema, direction):

@@ -1,4 +1,8 @@
-"""Users of a node: who acts (`actors`), API tokens (`tokens`), the sign-in pages (`pages`), their URLs (`urls`).
+"""Who calls a node: its users, and the other nodes.
+
+Who acts (`actors`), API tokens (`tokens`), the sign-in pages (`pages`) and their URLs (`urls`);
+the service credentials nodes present to each other's gateways and hubs (`credentials`); and
+who may call a view, person or node (`callers`).
 
 Each node has its own `django.contrib.auth` users and groups. Browsers sign in with a session
 (the sign-in page serves the apps and the browsable API); API clients send `Authorization:

@@ -16,7 +16,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from ..conf import dd_settings
-from ..gateway.credentials import credential_from, identify
+from .credentials import credential_from, identify
 
 __all__ = ["Refused", "check_caller", "protected", "token_key"]
 

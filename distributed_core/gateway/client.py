@@ -26,9 +26,9 @@ import requests
 import urllib3
 
 from ..api.routes import Returns, Route
+from ..auth.credentials import ON_BEHALF_OF_HEADER, on_behalf_of_value
 from ..conf import dd_settings
 from ..exceptions import GatewayError, GatewayUnavailable, NotFound
-from .credentials import ON_BEHALF_OF_HEADER, on_behalf_of_value
 
 __all__ = ["GatewayClient"]
 

@@ -10,9 +10,9 @@ import pytest
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from distributed_core.api.serializers import VALUE_REQUIRED, ContractSerializer
 from distributed_core.contract import ContractData
 from distributed_core.models import Entity
+from distributed_core.serializers import VALUE_REQUIRED, ContractSerializer
 from distributed_core.tests.testapp.models import Note
 
 

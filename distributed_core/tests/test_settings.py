@@ -277,7 +277,6 @@ def test_dd_settings_defaults_without_the_base_settings():
     assert dd_settings.auth_token_lifetime == 7 * 24 * 3600
     assert dd_settings.gateways == {}
     assert dd_settings.gateway_timeout == (2.0, 10.0)
-    assert dd_settings.hubs == []
     assert dd_settings.hub_keepalive_interval == 15.0
     assert dd_settings.hub_max_message_size == 65536
     assert dd_settings.hub_handshake_timeout == 15.0
@@ -298,11 +297,9 @@ def test_dd_settings_defaults_without_the_base_settings():
 
 def test_dd_settings_read_django_settings(settings):
     settings.DD_NODE_NAME = "invoices"
-    settings.DD_HUBS = ["Invoice"]
     settings.DD_SERVICE_TOKENS = ["", "proposals:s3cret"]
     settings.DD_GATEWAYS = {"workflows": {"url": "http://127.0.0.1:5002", "token": ""}}
     assert dd_settings.node_name == "invoices"
-    assert dd_settings.hubs == ["invoice"]
     assert dd_settings.service_tokens == ["proposals:s3cret"]
     assert dd_settings.gateway("workflows")["url"] == "http://127.0.0.1:5002"
 
@@ -415,7 +412,6 @@ def test_override_settings_reaches_dd_settings_at_once(setting):
 
 
 def test_the_normalisations_each_attribute_keeps(settings):
-    settings.DD_HUBS = ("Invoice", "NOTE")
     settings.DD_SERVICE_TOKENS = ("", "a:one", "")
     settings.DD_GATEWAY_MAX_CALLS = 0
     settings.DD_LISTENER_BATCH_SIZE = -3
@@ -424,7 +420,6 @@ def test_the_normalisations_each_attribute_keeps(settings):
     settings.DD_GATEWAY_TIMEOUT = ["1", 5]
     settings.DD_AUTH_TOKEN_LIFETIME = 60
     settings.DD_LISTENERS = ({"source": "a", "hub": "b", "saga": "c.sagas.D"},)
-    assert dd_settings.hubs == ["invoice", "note"]
     assert dd_settings.service_tokens == ["a:one"]
     assert (dd_settings.gateway_max_calls, dd_settings.listener_batch_size, dd_settings.listener_max_attempts) == (
         1,
@@ -469,8 +464,8 @@ def test_an_unknown_attribute_is_an_attribute_error_that_names_the_settings():
     ) as raised:
         dd_settings.hub_max_pendng  # noqa: B018
     assert "distributed_core.conf.CORE_SETTINGS: node_name, gateway_id," in str(raised.value)
-    with pytest.raises(AttributeError, match=r"^dd_settings has no setting 'DD_HUBS'\."):
-        dd_settings.DD_HUBS  # noqa: B018
+    with pytest.raises(AttributeError, match=r"^dd_settings has no setting 'DD_NODE_NAME'\."):
+        dd_settings.DD_NODE_NAME  # noqa: B018
     assert not hasattr(dd_settings, "no_such_setting")
     assert getattr(dd_settings, "no_such_setting", "fallback") == "fallback"
 

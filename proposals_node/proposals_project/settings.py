@@ -31,6 +31,5 @@ SPECTACULAR_SETTINGS = {
 DD_NODE_NAME = "proposals"
 # this node's users sign in here only: its own cookies (a browser shares cookies between the ports of a host)
 SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "proposals_sessionid", "proposals_csrftoken"
-DD_HUBS = ["proposal"]
 DD_GATEWAYS = gateways({"workflows": f"http://127.0.0.1:{ports['workflows']}"})
 DD_LISTENERS = [{"source": "workflows", "hub": "package", "saga": "proposals.sagas.PackageSaga"}]

@@ -27,7 +27,6 @@ ACTIVE_PACKAGE_EXISTS = "{entity_type} {entity_id} already has an active package
 
 class PackageCommand(EntityCommand[Package]):
     model = Package
-    hub = "package"
     # the entity and the result are chosen on submit; the state belongs to the state machine; who
     # submitted and decided it is the command's actor, whatever a client says
     policy = WritePolicy(

@@ -31,4 +31,3 @@ SPECTACULAR_SETTINGS = {
 DD_NODE_NAME = "workflows"
 # this node's users sign in here only: its own cookies (a browser shares cookies between the ports of a host)
 SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "workflows_sessionid", "workflows_csrftoken"
-DD_HUBS = ["package"]

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from distributed_core.events.apply import Outcome, apply_batch, apply_event
+from distributed_core.events.listeners import Outcome, apply_batch, apply_event
 from distributed_core.models import Event, ListenerCursor
 from proposals.models import Proposal, Status
 from proposals.sagas import PackageSaga

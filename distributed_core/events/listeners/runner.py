@@ -6,9 +6,9 @@ import asyncio
 
 from django.utils.module_loading import import_string
 
-from ..conf import dd_settings
+from ...conf import dd_settings
+from ..log import bind_loop
 from .listener import EventListener
-from .publisher import bind_loop
 
 __all__ = ["build_listeners", "listener_source", "run_listeners"]
 

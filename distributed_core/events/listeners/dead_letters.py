@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from ..conf import dd_settings
-from ..exceptions import ApplicationError, Conflict, NotFound
-from ..models import DeadLetter
-from ..sagas import EntitySaga
+from ...conf import dd_settings
+from ...exceptions import ApplicationError, Conflict, NotFound
+from ...models import DeadLetter
+from ...sagas import EntitySaga
 from .apply import failure_summary, failure_text
 from .cursor import parked_resolved
 from .runner import listener_source

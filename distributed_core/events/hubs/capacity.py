@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..conf import dd_settings
+from ...conf import dd_settings
 
 __all__ = ["SERVER_SEND", "HubConnectionCap"]
 

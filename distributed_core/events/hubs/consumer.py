@@ -19,11 +19,12 @@ from typing import Any
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from ..conf import dd_settings
+from ...conf import dd_settings
+from ..log import hubs
+from ..protocol import MessageType, ProtocolError, check_handshake, check_record, close, decode, encode
 from .capacity import SERVER_SEND
 from .fanout import HubFanout, Outbox, fanout_for
 from .methods import HubMethodError, HubMethods
-from .protocol import MessageType, ProtocolError, check_handshake, check_record, close, decode, encode
 from .rates import invocation_bucket
 
 __all__ = ["EventHubConsumer", "HubMethodError"]
@@ -53,7 +54,7 @@ class EventHubConsumer(HubMethods, AsyncWebsocketConsumer):
     async def connect(self) -> None:
         """Accept a caller on a hub this node serves (HubAdmission has checked who it is); refuse others (HTTP 403)."""
         self.hub = self.scope["url_route"]["kwargs"]["hub"].lower()
-        if self.hub not in dd_settings.hubs:
+        if not hubs.serves(self.hub):
             await self.close()  # refused before accept: the client sees HTTP 403
             return
         await self.accept()

@@ -15,10 +15,10 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from ..conf import dd_settings
-from .log import events_after, group_name, last_seq
+from ...conf import dd_settings
+from ..log import events_after, group_name, last_seq
+from ..protocol import completion, encode, invocation
 from .positions import listener_name, record_position
-from .protocol import completion, encode, invocation
 from .rates import TokenBucket, ping_broadcast_allowed
 
 __all__ = ["HubMethodError", "HubMethods"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ..models import DeadLetter, ListenerCursor
+from ...models import DeadLetter, ListenerCursor
 
 __all__ = [
     "PARKED_NOTICE",

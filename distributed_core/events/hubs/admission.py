@@ -11,8 +11,8 @@ The rules, in order, for the WebSocket (`HubAdmission`) and for `POST <hub>/nego
    an Origin is not a browser (a listener, a script).
 3. The caller (`auth.callers.check_caller`): a valid service credential (a node's listener); or
    a user, signed in with a session or sending `Authorization: Token <key>`, who may view the
-   hub's entity (the view permission of the model named like the hub: `package` ->
-   `workflows.view_package`); or, on an open node, anyone. A wrong credential is refused even there.
+   hub's entity (the permission its declaration names: by default the view permission of its
+   model, `package` -> `workflows.view_package`); or, on an open node, anyone. A wrong credential is refused even there.
 
 A refused WebSocket is closed before accept (the client sees HTTP 403); negotiate answers 401
 when nobody is identified, 403 otherwise. The log names who was refused and why, never a secret.
@@ -20,7 +20,6 @@ when nobody is identified, 403 otherwise. The log names who was refused and why,
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from typing import Any
@@ -28,15 +27,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from channels.db import database_sync_to_async
 from channels.security.websocket import OriginValidator, WebsocketDenier
-from django.apps import apps
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-from ..auth.callers import Refused, check_caller, token_key
-from ..conf import dd_settings
-from ..gateway.credentials import credential_from
+from ...auth.callers import Refused, check_caller, token_key
+from ...auth.credentials import credential_from
+from ..log import hubs
 
-__all__ = ["HubAdmission", "Refused", "admit", "check_host", "check_origin", "hub_permission", "scope_parts"]
+__all__ = ["HubAdmission", "Refused", "admit", "check_host", "check_origin", "scope_parts"]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -86,20 +84,11 @@ def _same_origin(parsed, host: str, scheme: str) -> bool:
     )
 
 
-@functools.cache
-def hub_permission(hub: str) -> str:
-    """The permission a user needs to follow `hub`: view on the model named like it, else on the event log."""
-    for model in apps.get_models():
-        if model._meta.model_name == hub and model._meta.app_label != "distributed_core":
-            return f"{model._meta.app_label}.view_{model._meta.model_name}"
-    return "distributed_core.view_event"
-
-
 def admit(hub: str, credential: str, user: Any, key: str = "") -> str:
     """Who the caller is (for the log) when it may follow `hub`; Refused otherwise. Reads the database."""
-    if hub not in dd_settings.hubs:
+    if not hubs.serves(hub):
         raise Refused(f"No hub named '{hub}' on this node", 404)
-    who = check_caller(hub_permission(hub), credential, user, key)
+    who = check_caller(hubs.get(hub).permission, credential, user, key)
     return who.replace("service ", "listener ", 1)
 
 

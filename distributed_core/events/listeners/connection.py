@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from pysignalr.client import SignalRClient
 
-from ..conf import dd_settings
+from ...conf import dd_settings
 
 __all__ = ["ConnectionFactory", "HubConnection", "ListenerClient", "OnInvocation", "OnResult", "SignalRConnection"]
 

@@ -25,9 +25,9 @@ from typing import Any, Protocol
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from ..conf import dd_settings
-from .log import group_name, last_seq
-from .protocol import MessageType, encode, invocation
+from ...conf import dd_settings
+from ..log import group_name, last_seq
+from ..protocol import MessageType, encode, invocation
 
 __all__ = ["HubFanout", "Outbox", "Subscriber", "fanout_for"]
 

@@ -12,7 +12,8 @@ from the model's as EntitySerializer builds them, so a new contract field is one
 `serializer_for(model)` is the serializer that makes an entity's wire shape: the class named by
 the model's `wire_serializer` attribute (as django-cqrs' `CQRS_SERIALIZER`), else a plain
 EntitySerializer of the model. The event log uses it, so an event carries exactly what the
-HTTP API answers.
+HTTP API answers; that is why they sit here, beside the models and `wire`, below both the log and
+the API.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.utils.module_loading import import_string
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from ..wire import to_camel
+from .wire import to_camel
 
 __all__ = [
     "MAX_ID",

@@ -1,8 +1,8 @@
 """What a hub knows of the listeners that follow it: how far each had applied at its last Replay.
 
 A listener's `Replay(since)` says it has applied everything up to `since`; the hub keeps that
-per listener (`ListenerPosition`), and `prune_events` deletes no event after the lowest
-position of its hub. A listener is named by its valid service credential (`name:token`): the
+per listener (`ListenerPosition`), and pruning (`events.log.prune`) deletes no event after the
+lowest position of its hub. A listener is named by its valid service credential (`name:token`): the
 caller it names. Only a hub open to callers without a credential (an open node with no
 SERVICE_TOKENS) takes the `X-DD-Listener` header instead, for there nobody has a credential; on
 any other hub a header could be sent by anyone admitted (a browser user with view permission),
@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Min
-
-from ..gateway.credentials import credential_from, gateway_open, identify
-from ..models import ListenerPosition
+from ...auth.credentials import credential_from, gateway_open, identify
+from ...models import ListenerPosition
 from .admission import scope_parts
 
-__all__ = ["listener_name", "prune_floor", "record_position"]
+__all__ = ["listener_name", "record_position"]
 
 NAME_LENGTH = 200  # ListenerPosition.listener
 
@@ -41,8 +39,3 @@ def listener_name(scope: dict[str, Any]) -> str:
 def record_position(hub: str, listener: str, seq: int) -> None:
     """Note that `listener` has applied `hub`'s events up to `seq` (it asked for a replay after it)."""
     ListenerPosition.objects.update_or_create(hub=hub, listener=listener, defaults={"seq": seq})
-
-
-def prune_floor(hub: str) -> int | None:
-    """The lowest position of `hub`'s listeners: events after it must stay. None when no listener is known."""
-    return ListenerPosition.objects.filter(hub=hub).aggregate(floor=Min("seq"))["floor"]

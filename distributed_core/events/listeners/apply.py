@@ -28,8 +28,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import DeadLetter, ListenerCursor
-from ..sagas import EntitySaga
+from ...models import DeadLetter, ListenerCursor
+from ...sagas import EntitySaga
 from .cursor import PARKED_NOTICE, lock_cursor
 
 __all__ = ["BatchResult", "Failure", "Outcome", "apply_batch", "apply_event", "failure_summary", "failure_text"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from ..conf import dd_settings
+from ...conf import dd_settings
 
 __all__ = ["TokenBucket", "invocation_bucket", "ping_broadcast_allowed"]
 

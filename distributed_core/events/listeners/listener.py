@@ -34,8 +34,8 @@ from typing import Any, TypeVar
 
 from django.db import connection as database
 
-from ..conf import dd_settings
-from ..sagas import EntitySaga
+from ...conf import dd_settings
+from ...sagas import EntitySaga
 from .apply import Outcome, apply_batch, apply_event
 from .connection import ConnectionFactory, HubConnection, SignalRConnection
 from .cursor import mark_needs_resync, read_cursor, save_hub_seq, save_state

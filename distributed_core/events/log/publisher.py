@@ -9,7 +9,9 @@ message on that loop, where one task sends the queue in order. Without a bound l
 management command, a test) it sends the message itself and returns when it is sent.
 
 Publishing is best effort either way: the event log is the truth, and listeners that miss a
-message catch up by replay.
+message catch up by replay. What goes out is the hubs' record of the event: a SignalR invocation
+of its target, to the channel-layer group of its hub (`group_name`), as `{"type": "hub.event",
+"record": ...}`; each process's hub fan-out copies it to its connections.
 """
 
 from __future__ import annotations
@@ -17,12 +19,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-__all__ = ["Publisher", "bind_loop", "publisher"]
+from ..protocol import encode, invocation
+
+if TYPE_CHECKING:
+    from ...models import Event
+
+__all__ = ["Publisher", "bind_loop", "group_name", "publish", "publisher"]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -71,7 +78,21 @@ class Publisher:
 
 
 publisher = Publisher()
-"""The process's publisher: `events.log.publish` sends through it."""
+"""The process's publisher: `publish` sends through it."""
+
+
+def group_name(hub: str) -> str:
+    """The channel-layer group of `hub`'s connections (`events.<hub>`)."""
+    return f"events.{hub}"
+
+
+def publish(event: Event) -> None:
+    """Push a committed event to everyone connected to its hub (best effort: the log is the truth)."""
+    record = encode(invocation(event.target, [event.as_argument()]))
+    try:
+        publisher.publish(group_name(event.hub), {"type": "hub.event", "record": record})
+    except Exception:  # the event is safe in the log; listeners catch up by replay
+        logger.exception("Could not publish %s; listeners will replay it", event)
 
 
 def bind_loop(loop: asyncio.AbstractEventLoop | None = None) -> None:

@@ -12,8 +12,8 @@ import secrets
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from ..auth.callers import token_key
-from ..gateway.credentials import credential_from
+from ...auth.callers import token_key
+from ...auth.credentials import credential_from
 from .admission import Refused, admit, check_origin
 
 __all__ = ["negotiate"]
