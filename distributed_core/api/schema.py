@@ -20,6 +20,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from ..messages import STATUS_DESCRIPTIONS
 from ..serializers import IdSerializer
 from ..wire import to_camel
 from .routes import CONVERTERS, Reads, Returns, Route
@@ -32,15 +33,6 @@ __all__ = [
     "case_insensitive_paths",
     "omitted_nulls",
 ]
-
-# What an answer of each status carries, written once: every operation's schema and the status table
-# of docs/wire-contract.md use these words (tests/test_wire_contract_doc.py compares them).
-STATUS_DESCRIPTIONS = {
-    400: "The message text, as a JSON string",
-    401: "Nobody identified: no signed-in user, API token or service credential",
-    403: "Not allowed: the caller lacks the route's permission, or its service credential is not valid",
-    404: "The message text, as a JSON string",
-}
 
 DETAIL_ACTIONS = ("retrieve", "update", "partial_update", "destroy")  # DRF resource routes on `<id>/`
 

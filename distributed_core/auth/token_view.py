@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..api.schema import STATUS_DESCRIPTIONS
+from ..messages import STATUS_DESCRIPTIONS
 from .tokens import ExpiringTokenAuthentication, issue_token
 
 __all__ = ["TokenRequestSerializer", "TokenView"]
