@@ -227,3 +227,15 @@ DD_SERVER_BODY_TIMEOUT = env.float("SERVER_BODY_TIMEOUT", default=conf.DEFAULTS[
 DD_SERVER_KEEPALIVE_TIMEOUT = env.float(
     "SERVER_KEEPALIVE_TIMEOUT", default=conf.DEFAULTS["DD_SERVER_KEEPALIVE_TIMEOUT"]
 )
+
+# Deployment (deploy/, docs/deployment.md). Probes first: a balancer asks an instance by its own
+# address over plain HTTP, which the Host check and the HTTPS redirect would refuse.
+MIDDLEWARE = ["distributed_core.serving.probes.ProbesMiddleware", *MIDDLEWARE]
+# Collected static files (STATIC_ROOT set, `collectstatic` run at build): hashed names and gzip,
+# served by WhiteNoise with a year's cache; without STATIC_ROOT (`up`, the tests) from the apps' folders.
+if STATIC_ROOT:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    WHITENOISE_USE_FINDERS = False
