@@ -19,7 +19,6 @@ import argparse
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +26,7 @@ from pathlib import Path
 
 from .checks import PASSWORD, Rehearsal, run_checks
 from .layout import HOSTS, NODES, Layout, make_certificate
-from .processes import Host, Proxy
+from .processes import Host, Proxy, migrate, one_off
 
 __all__ = ["main"]
 
@@ -66,13 +65,6 @@ def step(what: str, function, *args):
     return value
 
 
-def run(command: list[str], env: dict[str, str], cwd: Path, log: Path) -> None:
-    with log.open("ab") as out:
-        done = subprocess.run(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, timeout=300)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[-3:])} exited with {done.returncode}; see {log}")
-
-
 def set_up(layout: Layout, hosts: dict[str, Host], proxy: Proxy) -> None:
     """The release, as it ships: static files collected (the image's build), migrate once, accounts, hosts, nginx."""
     root, python = layout.root, sys.executable
@@ -85,20 +77,16 @@ def set_up(layout: Layout, hosts: dict[str, Host], proxy: Proxy) -> None:
 
     def collect(node: str) -> None:
         command = [python, str(root / f"{node}_node" / "manage.py"), "collectstatic", "--noinput", "-v", "0"]
-        run(command, layout.process_env(node, HOSTS["A"]), root, layout.run_dir / f"collectstatic-{node}.log")
-
-    def migrate(node: str) -> None:
-        command = [str(root / "deploy" / "entrypoint"), str(root / "deploy" / "bin" / "migrate")]
-        run(command, layout.process_env(node, HOSTS["A"]), root, layout.run_dir / f"migrate-{node}.log")
+        one_off(command, layout.process_env(node, HOSTS["A"]), root, layout.run_dir / f"collectstatic-{node}.log")
 
     def accounts(node: str) -> None:
         env = {**layout.process_env(node, HOSTS["A"]), "DD_USER_PASSWORD": PASSWORD}
         for user, options in ACCOUNTS.items():
             command = [python, "manage.py", "setuser", user, *options]
-            run(command, env, root / f"{node}_node", layout.run_dir / f"setuser-{node}.log")
+            one_off(command, env, root / f"{node}_node", layout.run_dir / f"setuser-{node}.log")
 
     step("collectstatic per node (the image's build step)", per_node, collect)
-    step("deploy/bin/migrate once per node", per_node, migrate)
+    step("deploy/bin/migrate once per node", per_node, lambda node: migrate(layout, node))
     step(f"accounts {', '.join(ACCOUNTS)} on each node", per_node, accounts)
 
     def start_hosts() -> None:

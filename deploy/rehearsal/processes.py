@@ -21,7 +21,7 @@ import requests
 
 from .layout import HOSTS, LISTENING, NODES, PUBLIC, Layout
 
-__all__ = ["Host", "Process", "Proxy", "wait_for"]
+__all__ = ["Host", "Process", "Proxy", "migrate", "one_off", "wait_for"]
 
 
 def wait_for(condition, timeout: float, what: str, interval: float = 0.1):
@@ -37,6 +37,20 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.1):
             last = error
         time.sleep(interval)
     raise TimeoutError(f"{what} not within {timeout:.0f} s" + (f" (last error: {last})" if last else ""))
+
+
+def one_off(command: list[str], env: dict[str, str], cwd: Path, log: Path, timeout: float = 300) -> None:
+    """Run a one-off process to its end (its output in `log`); RuntimeError naming the log if it fails."""
+    with log.open("ab") as out:
+        done = subprocess.run(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[-3:])} exited with {done.returncode}; see {log}")
+
+
+def migrate(layout: Layout, node: str) -> None:
+    """`deploy/entrypoint deploy/bin/migrate` for `node`: once per release, before its processes (re)start."""
+    command = [str(layout.root / "deploy" / "entrypoint"), str(layout.root / "deploy" / "bin" / "migrate")]
+    one_off(command, layout.process_env(node, HOSTS["A"]), layout.root, layout.run_dir / f"migrate-{node}.log")
 
 
 class Process:
