@@ -442,6 +442,12 @@ class Rehearsal:
             wait_for(lambda: len(writers.outcomes.acknowledged) >= after + 10, 60, "traffic after the restarts")
         finally:
             written = self.settle(check, writers, driver, followers, all_cut=True)
+        held = self.layout.databases.connections()
+        check.figure(
+            "PostgreSQL connections held after it: "
+            + ", ".join(f"{node} {count}" for node, count in held.items())
+            + " (2 hosts; web 1 worker x 4 threads, hubs 4 threads, a listener on each host for proposals)"
+        )
         check.expect(written.failed + driver.outcomes.failed == 0, "requests failed during the rolling restart")
         self.sigterm_only(check)
         if not any(f.signalr_closes for f in followers):

@@ -78,6 +78,18 @@ class Databases:
             self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.created.clear()
 
+    def connections(self) -> dict[str, int]:
+        """How many connections each node's database has now (pg_stat_activity)."""
+        import psycopg
+
+        with psycopg.connect(f"{self.server}/postgres", autocommit=True, connect_timeout=5) as connection:
+            rows = connection.execute(
+                "SELECT datname, count(*) FROM pg_stat_activity WHERE datname = ANY(%s) GROUP BY datname",
+                [list(self.names.values())],
+            ).fetchall()
+        counts = dict(rows)
+        return {node: counts.get(name, 0) for node, name in self.names.items()}
+
     def _admin(self, sql: str) -> None:
         import psycopg
 
@@ -169,7 +181,7 @@ class Layout:
             "HUBS_PORT": str(self.hubs_port[node]),
             "WEB_CONCURRENCY": "1",
             "WEB_THREADS": "4",
-            "SERVER_THREADS": "4",
+            "HUBS_THREADS": "4",
             "WEB_GRACEFUL_TIMEOUT": "20",
             "HUBS_GRACEFUL_TIMEOUT": "10",
             "FORWARDED_ALLOW_IPS": PUBLIC,  # nginx connects from 127.0.0.1
