@@ -228,9 +228,10 @@ DD_SERVER_KEEPALIVE_TIMEOUT = env.float(
     "SERVER_KEEPALIVE_TIMEOUT", default=conf.DEFAULTS["DD_SERVER_KEEPALIVE_TIMEOUT"]
 )
 
-# Deployment (deploy/, docs/deployment.md). Probes first: a balancer asks an instance by its own
-# address over plain HTTP, which the Host check and the HTTPS redirect would refuse.
-MIDDLEWARE = ["distributed_core.serving.probes.ProbesMiddleware", *MIDDLEWARE]
+# Deployment (deploy/, docs/deployment.md). Probes right after the JSON errors, ahead of every check:
+# a balancer asks an instance by its own address over plain HTTP, which the Host check and the HTTPS
+# redirect would refuse.
+MIDDLEWARE.insert(1, "distributed_core.serving.probes.ProbesMiddleware")
 # Collected static files (STATIC_ROOT set, `collectstatic` run at build): hashed names and gzip,
 # served by WhiteNoise with a year's cache; without STATIC_ROOT (`up`, the tests) from the apps' folders.
 if STATIC_ROOT:

@@ -144,7 +144,7 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGALRM, stop)
     signal.alarm(int(args.timeout))
     started = time.monotonic()
-    print(f"Rehearsal {layout.run_id}: logs in {run_dir}", flush=True)
+    print(f"Rehearsal {layout.run_id}: logs in {run_dir.relative_to(root)}", flush=True)
     results, failure = [], ""
     try:
         set_up(layout, hosts, proxy)

@@ -75,6 +75,12 @@ def flowing(*outcomes: Outcomes) -> bool:
     return True
 
 
+def failures(*outcomes: Outcomes) -> str:
+    """ " (save 502 x3, ...)" naming what failed, or nothing."""
+    counted = sum((outcome.failures for outcome in outcomes), Counter())
+    return f" ({', '.join(f'{what} x{count}' for what, count in counted.items())})" if counted else ""
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -389,7 +395,7 @@ class Rehearsal:
         check.figure(
             f"requests {written.sent + sagas.sent}: "
             f"acknowledged {len(written.acknowledged) + len(sagas.acknowledged)}, "
-            f"failed {written.failed + sagas.failed} {dict(written.failures + sagas.failures) or ''}; "
+            f"failed {written.failed + sagas.failed}{failures(written, sagas)}; "
             f"acknowledged proposals lost {len(lost)}"
         )
         check.expect(not lost, f"acknowledged writes lost: {sorted(lost)[:10]}")
@@ -481,7 +487,7 @@ class Rehearsal:
             outcomes = writers.stop()
         check.figure(
             f"for the record, SIGTERM to host A without taking it out of nginx first: {outcomes.sent} writes, "
-            f"{outcomes.failed} failed {dict(outcomes.failures) or ''}"
+            f"{outcomes.failed} failed{failures(outcomes)}"
         )
         if outcomes.failed:
             check.note(

@@ -4,8 +4,10 @@ A balancer or an orchestrator asks each instance directly, by its own address (`
 10.0.3.7:8000`) and without TLS, while a deployed node allows only its public names
 (`ALLOWED_HOSTS`) and redirects plain HTTP to HTTPS (`SECURE_SSL_REDIRECT`): behind those
 checks a probe would get a 400 or a 301, never the 200 it waits for. So this middleware comes
-first in `MIDDLEWARE` and answers the two probe paths itself, as Sentry's health middleware
-does; every other request goes on through the usual checks. The answers show no data.
+right after `JsonErrorsMiddleware` (which checks nothing) in `MIDDLEWARE`, ahead of
+`SecurityMiddleware` and `CommonMiddleware`, and answers the two probe paths itself, as Sentry's
+health middleware does; every other request goes on through the usual checks. The answers show
+no data.
 """
 
 from __future__ import annotations
