@@ -116,6 +116,14 @@ def tear_down(layout: Layout, hosts: dict[str, Host], proxy: Proxy) -> None:
         layout.databases.drop()
     except Exception as error:  # report it; the names are unique to this run
         print(f"  could not drop {', '.join(layout.databases.created)}: {error}", file=sys.stderr)
+    try:
+        import redis
+
+        server = redis.Redis.from_url(layout.redis, socket_connect_timeout=3)
+        for key in server.scan_iter(f"dd-rehearse-{layout.run_id}*"):  # the hubs' groups of this run
+            server.delete(key)
+    except Exception as error:  # report it; the keys expire by themselves within a day
+        print(f"  could not remove the run's Redis keys: {error}", file=sys.stderr)
 
 
 def main(root: Path, argv: list[str] | None = None) -> int:
