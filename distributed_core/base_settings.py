@@ -196,3 +196,16 @@ LOGGING = {
 # defaults to DEBUG (the declared None, "as DEBUG", is for projects without these settings; the test runner
 # turns DEBUG off later, which must not close a node's tests)
 globals().update(conf.read_environment(defaults={"DD_ALLOW_ANONYMOUS": DEBUG}))
+
+# Deployment (deploy/, docs/deployment.md). Probes right after the JSON errors, ahead of every check:
+# a balancer asks an instance by its own address over plain HTTP, which the Host check and the HTTPS
+# redirect would refuse.
+MIDDLEWARE.insert(1, "distributed_core.serving.probes.ProbesMiddleware")
+# Collected static files (STATIC_ROOT set, `collectstatic` run at build): hashed names and gzip,
+# served by WhiteNoise with a year's cache; without STATIC_ROOT (`up`, the tests) from the apps' folders.
+if STATIC_ROOT:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    WHITENOISE_USE_FINDERS = False

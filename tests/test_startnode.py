@@ -86,3 +86,12 @@ def test_the_generated_node_serves_its_routes_and_hub(suite_copy, invoices, tmp_
         assert api.get("/swagger/").status_code == 200
     finally:
         node.stop()
+
+
+def test_the_generated_node_has_the_wsgi_application_gunicorn_serves(invoices, tmp_path):
+    """deploy/bin/web runs `gunicorn <node>_project.wsgi`: the module is there and builds Django's WSGI handler."""
+    env = {**os.environ, "DD_DATA_DIR": str(tmp_path), "DEBUG": "1"}
+    script = "from invoices_project.wsgi import application; print(type(application).__name__)"
+    result = subprocess.run([sys.executable, "-c", script], cwd=invoices, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "WSGIHandler"

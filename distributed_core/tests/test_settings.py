@@ -76,6 +76,8 @@ def test_the_defaults_of_an_empty_environment(environment, base_settings):
     assert settings["SECURE_HSTS_SECONDS"] == 0 and settings["SECURE_PROXY_SSL_HEADER"] is None
     # first, so that the error pages of every other middleware become JSON too
     assert settings["MIDDLEWARE"][0] == "distributed_core.api.errors.JsonErrorsMiddleware"
+    # then the probes, ahead of the Host check and the HTTPS redirect: a balancer asks by an instance's address
+    assert settings["MIDDLEWARE"][1] == "distributed_core.serving.probes.ProbesMiddleware"
 
 
 def test_each_dd_default_is_the_one_in_conf(environment, base_settings):

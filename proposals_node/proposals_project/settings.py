@@ -11,6 +11,7 @@ ports = suite_ports(BASE_DIR.parent / "nodes.json")  # the suite's nodes and the
 
 ROOT_URLCONF = "proposals_project.urls"
 ASGI_APPLICATION = "proposals_project.asgi.application"
+WSGI_APPLICATION = "proposals_project.wsgi.application"  # gunicorn serves HTTP in deployment (deploy/)
 INSTALLED_APPS = [*INSTALLED_APPS, "contracts", "proposals"]  # contracts: its states' badge styles
 DATABASES = {"default": node_database("proposals", BASE_DIR)}
 

@@ -11,6 +11,7 @@ ports = suite_ports(BASE_DIR.parent / "nodes.json")  # the suite's nodes and the
 
 ROOT_URLCONF = "workflows_project.urls"
 ASGI_APPLICATION = "workflows_project.asgi.application"
+WSGI_APPLICATION = "workflows_project.wsgi.application"  # gunicorn serves HTTP in deployment (deploy/)
 INSTALLED_APPS = [*INSTALLED_APPS, "contracts", "workflows"]  # contracts: its states' badge styles
 DATABASES = {"default": node_database("workflows", BASE_DIR)}
 
