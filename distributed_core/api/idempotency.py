@@ -103,10 +103,11 @@ def answer_once(view: Any, request: Request, answer: Callable[[], Response]) -> 
             except IntegrityError:  # another request with the key got its answer in first: that one counts
                 call.abort()
                 stored = stored_answer(caller, key)
-                if stored is None:  # and was pruned in that instant: a retry will act
-                    raise KeyInFlight(f"Another request with this {IDEMPOTENCY_KEY_HEADER} was answered: send it again")
-                return replay(stored, fingerprint)
-        return response
+            else:
+                return response
+        if stored is None:  # stored by the other request, and pruned in that instant: a retry will act
+            raise KeyInFlight(f"Another request with this {IDEMPOTENCY_KEY_HEADER} was answered: send it again")
+        return replay(stored, fingerprint)
 
 
 def replay(stored: IdempotencyKey, fingerprint: str) -> Response:

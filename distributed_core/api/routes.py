@@ -10,8 +10,9 @@ may call it (`permission`: a kind of the view model's permissions, or a codename
 `permissions.RoutePermission`, the one place that checks it). The
 handler receives typed arguments and returns domain objects; the route turns them into the
 wire's status codes. A route that runs a command (`Returns.MESSAGE`, `Returns.REMOVED`) takes an
-`Idempotency-Key` (see `idempotency`): a retry with it gets the first answer, without acting again. From the same declaration `routers.WireRouter` builds case-insensitive URL
-patterns, `schema.WireAutoSchema` the OpenAPI shapes, and a gateway client the URL it calls
+`Idempotency-Key` (see `idempotency`): a retry with it gets the first answer, without acting
+again. From the same declaration `routers.WireRouter` builds case-insensitive URL patterns,
+`schema.WireAutoSchema` the OpenAPI shapes, and a gateway client the URL it calls
 (`Route.url()`). A `Route` made on its own (a contract's path table) decorates any number of
 handlers: the server's, a proxy's.
 
