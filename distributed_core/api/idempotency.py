@@ -14,13 +14,15 @@ draft "The Idempotency-Key HTTP Header Field" describes it:
 The caller is the signed-in user (`user:<id>`), or the node calling a gateway
 (`service:<caller>`, and `/<user>` when it acts for one); keys of different callers never meet.
 Anonymous callers of an open node share one space (`anonymous`): the key alone tells them apart,
-so theirs must be unique (a uuid4). A key is 1 to 255 printable characters, used as sent.
+so theirs must be unique (a uuid4). A key is 1 to 255 visible ASCII characters (spaces only between
+them: a server strips them at the ends), used as sent: a uuid4, or the draft's quoted `"..."`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +38,7 @@ from ..models import IdempotencyKey
 
 __all__ = [
     "IDEMPOTENCY_KEY_HEADER",
+    "KEY_PATTERN",
     "MAX_KEY_LENGTH",
     "REPLAYED_HEADER",
     "answer_once",
@@ -47,16 +50,18 @@ __all__ = [
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"  # on a stored answer sent again (as Stripe's API says it)
 MAX_KEY_LENGTH = 255
+# visible ASCII (what the draft's sf-string carries), spaces only inside (servers strip them at the ends)
+KEY_PATTERN = rf"[!-~](?:[ -~]{{0,{MAX_KEY_LENGTH - 2}}}[!-~])?"
 NOT_STORED = (409, 422)  # answers about the key, not about the request: the key stays free
 
 
 def request_key(request: Request) -> str | None:
-    """The request's `Idempotency-Key`, or None without one; a 400 for one that is empty, too long or unprintable."""
+    """The request's `Idempotency-Key`, or None without one; a 400 for one that is not `KEY_PATTERN`."""
     key = request.headers.get(IDEMPOTENCY_KEY_HEADER)
     if key is None:
         return None
-    if not 0 < len(key) <= MAX_KEY_LENGTH or not key.isprintable():
-        raise ApplicationError(f"{IDEMPOTENCY_KEY_HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters")
+    if not re.fullmatch(KEY_PATTERN, key):
+        raise ApplicationError(f"{IDEMPOTENCY_KEY_HEADER} must be 1 to {MAX_KEY_LENGTH} visible ASCII characters")
     return key
 
 

@@ -23,7 +23,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_seri
 from rest_framework import serializers
 
 from ..wire import to_camel
-from .idempotency import IDEMPOTENCY_KEY_HEADER, MAX_KEY_LENGTH
+from .idempotency import IDEMPOTENCY_KEY_HEADER, KEY_PATTERN, MAX_KEY_LENGTH
 from .routes import CONVERTERS, Reads, Returns, Route
 from .serializers import IdSerializer
 
@@ -49,7 +49,7 @@ STATUS_DESCRIPTIONS = {
 }
 
 IDEMPOTENCY_KEY_DESCRIPTION = (
-    "Any 1 to 255 printable characters, new for each new request (a uuid4): the same request sent again with "
+    "1 to 255 visible ASCII characters, new for each new request (a uuid4): the same request sent again with "
     "it by the same caller within DD_IDEMPOTENCY_TTL (24 h) gets the first answer (with Idempotent-Replayed: "
     "true), and the command does not act again"
 )
@@ -138,7 +138,7 @@ class WireAutoSchema(AutoSchema):
             ),
         ]
         if declared.is_command:
-            key = {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH}
+            key = {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": f"^{KEY_PATTERN}$"}
             header = OpenApiParameter.HEADER
             parameters.append(
                 OpenApiParameter(IDEMPOTENCY_KEY_HEADER, key, header, description=IDEMPOTENCY_KEY_DESCRIPTION)
