@@ -36,7 +36,14 @@ from .conf import dd_settings
 from .exceptions import KeyInFlight
 from .models import IdempotencyKey
 
-__all__ = ["IdempotentCall", "command_transaction", "expired_before", "in_flight", "stored_answer"]
+__all__ = [
+    "IdempotentCall",
+    "advisory_lock_id",
+    "command_transaction",
+    "expired_before",
+    "in_flight",
+    "stored_answer",
+]
 
 _current: ContextVar[IdempotentCall | None] = ContextVar("idempotent_call", default=None)
 
@@ -86,7 +93,7 @@ class IdempotentCall:
         stack.enter_context(transaction.atomic())
         self._transaction = stack
 
-    def store(self, status: int, body: Any) -> None:
+    def store(self, status: int, body: str | None) -> None:
         """Write the answer (an IntegrityError when the key was answered meanwhile); an expired one is replaced."""
         with transaction.atomic():  # a savepoint in the command's transaction, or a transaction of its own
             IdempotencyKey.objects.filter(caller=self.caller, key=self.key, date_created__lt=expired_before()).delete()
@@ -154,8 +161,7 @@ def _database_hold(caller: str, key: str) -> Iterator[None]:
     if connection.vendor != "postgresql":  # SQLite: one writer at a time, and the unique key settles the rest
         yield
         return
-    digest = hashlib.blake2b(f"idempotency\n{caller}\n{key}".encode(), digest_size=8).digest()
-    lock = int.from_bytes(digest, "big", signed=True)
+    lock = advisory_lock_id(caller, key)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock])
         if not cursor.fetchone()[0]:
@@ -168,6 +174,12 @@ def _database_hold(caller: str, key: str) -> Iterator[None]:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [lock])
         except DatabaseError:  # the connection is gone, and the session's lock with it
             pass
+
+
+def advisory_lock_id(caller: str, key: str) -> int:
+    """The PostgreSQL advisory lock (a signed 64-bit number) that holds `caller`'s `key` while it is answered."""
+    digest = hashlib.blake2b(f"idempotency\n{caller}\n{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _still_answering() -> KeyInFlight:

@@ -121,9 +121,10 @@ def replay(stored: IdempotencyKey, fingerprint: str) -> Response:
         raise KeyReused(
             f"This {IDEMPOTENCY_KEY_HEADER} was sent with another request: send a new key with each new request"
         )
-    return Response(stored.body, status=stored.status, headers={REPLAYED_HEADER: "true"})
+    data = json.loads(stored.body) if stored.body is not None else None
+    return Response(data, status=stored.status, headers={REPLAYED_HEADER: "true"})
 
 
-def _as_stored(data: Any) -> Any:
-    """`data` as JSON values (what the renderer makes of dates, decimals, ...), so a replay renders the same bytes."""
-    return json.loads(json.dumps(data, cls=JSONEncoder)) if data is not None else None
+def _as_stored(data: Any) -> str | None:
+    """`data` as JSON text (dates, decimals, ... as the renderer writes them), so a replay renders the same bytes."""
+    return json.dumps(data, cls=JSONEncoder) if data is not None else None

@@ -19,7 +19,8 @@ class IdempotencyKey(models.Model):
     key = models.CharField(max_length=255)  # the header's value, as sent
     fingerprint = models.CharField(max_length=64)  # sha256 of the method, the path and the body: a reuse differs
     status = models.PositiveSmallIntegerField()
-    body = models.JSONField(null=True, blank=True)  # the answer's data, as the renderer got it (None: no body)
+    # the answer's data as JSON text, as the renderer got it (a JSON column, jsonb, would reorder its keys)
+    body = models.TextField(null=True, blank=True)
     date_created = models.DateTimeField(db_index=True)  # set by the node; the TTL counts from it
 
     class Meta:

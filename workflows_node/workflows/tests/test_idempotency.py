@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 
 from distributed_core import signals
-from distributed_core.idempotency import IdempotentCall
+from distributed_core.idempotency import IdempotentCall, advisory_lock_id
 from distributed_core.models import Event, IdempotencyKey
 from distributed_core.testing import JsonClient
 from workflows.models import Package
@@ -70,7 +71,7 @@ def test_the_answer_is_kept_in_the_database_with_its_status_and_body(api):
     first = api.post("/api/package/save", NEW, **{"Idempotency-Key": KEY})
     stored = IdempotencyKey.objects.get()
     assert (stored.caller, stored.key, stored.status) == ("anonymous", KEY, 200)
-    assert stored.body["data"]["id"] == first.json_body["data"]["id"]
+    assert json.loads(stored.body)["data"]["id"] == first.json_body["data"]["id"]
 
 
 @pytest.mark.parametrize("action", ["approve", "reject", "return"])
@@ -214,6 +215,19 @@ def test_a_second_request_while_the_first_is_answered_is_409(api, receiver):
     assert Package.objects.count() == 1
     signals.prepare_save.disconnect(retry_meanwhile, sender=Package)
     assert api.post("/api/package/save", NEW, **{"Idempotency-Key": KEY})["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="across processes the key is held by PostgreSQL")
+def test_on_postgresql_a_key_another_process_answers_is_409(api):
+    other = connections.create_connection(DEFAULT_DB_ALIAS)  # another session, as another process would have
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [advisory_lock_id("anonymous", KEY)])
+        refused = api.post("/api/package/save", NEW, **{"Idempotency-Key": KEY})
+        assert refused.status_code == 409 and not Package.objects.exists()
+    finally:
+        other.close()  # the session goes, and its lock with it
+    assert api.post("/api/package/save", NEW, **{"Idempotency-Key": KEY}).status_code == 200
 
 
 @pytest.mark.parametrize("key", ["", "k" * 256, "tab\there", "caf\u00e9", "\u00a0nbsp"])
