@@ -44,6 +44,7 @@ __all__ = [
     "answer_once",
     "caller_of",
     "fingerprint_of",
+    "replay",
     "request_key",
 ]
 

@@ -255,3 +255,18 @@ def test_prune_deletes_the_expired_answers_only(api, settings):
     call_command("prune_idempotency_keys", stdout=out)
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
     assert "Deleted 1 expired idempotency key" in out.getvalue()
+
+
+def test_a_page_of_an_allowed_origin_may_send_the_key_and_read_the_replay(api, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example"]
+    preflight = api.client.options(
+        "/api/package/save",
+        headers={
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, idempotency-key",
+        },
+    )
+    assert "idempotency-key" in preflight["Access-Control-Allow-Headers"]
+    saved = api.post("/api/package/save", NEW, Origin="https://app.example", **{"Idempotency-Key": KEY})
+    assert saved["Access-Control-Expose-Headers"] == "Idempotent-Replayed"
