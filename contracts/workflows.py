@@ -166,12 +166,18 @@ class WorkflowsGateway(GatewayClient):
             return ValidationMessage(refusal.message.split("; "))
         return ValidationMessage(list(data.get("messages", [])))
 
-    def submit_package(self, package: PackageData) -> ApiMessage[PackageData]:
-        """Submit a new package (or resubmit a Returned one); the answer carries the stored package."""
-        data = self.call(self.routes.submit_package, package.to_wire())
+    def submit_package(self, package: PackageData, idempotency_key: str | None = None) -> ApiMessage[PackageData]:
+        """Submit a new package (or resubmit a Returned one); the answer carries the stored package.
+
+        Sent with `idempotency_key` (None: a new one), so that a retry never submits twice.
+        """
+        data = self.call(self.routes.submit_package, package.to_wire(), idempotency_key=idempotency_key)
         return ApiMessage(PackageData.from_wire(data["data"]), data.get("message", ""))
 
-    def withdraw_package(self, package_id: int) -> ApiMessage[int]:
-        """Withdraw (remove) the active package `package_id`; the answer carries its id."""
-        data = self.call(self.routes.withdraw_package, {"id": package_id})
+    def withdraw_package(self, package_id: int, idempotency_key: str | None = None) -> ApiMessage[int]:
+        """Withdraw (remove) the active package `package_id`; the answer carries its id.
+
+        Sent with `idempotency_key` (None: a new one), so that a retry answers its success again.
+        """
+        data = self.call(self.routes.withdraw_package, {"id": package_id}, idempotency_key=idempotency_key)
         return ApiMessage(data["data"], data.get("message", ""))

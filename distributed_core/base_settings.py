@@ -38,7 +38,9 @@ CORS_ALLOWED_ORIGINS, CSRF_TRUSTED_ORIGINS = browser_origins(DEBUG)
 # like the original's apps on http://localhost:3001; hubs check Origin by the same two settings
 CORS_ALLOWED_ORIGIN_REGEXES = loopback_origin_regexes(DEBUG)
 CORS_ALLOW_CREDENTIALS = True  # the SignalR browser client negotiates with credentials
-CORS_ALLOW_HEADERS = [*default_headers, "x-signalr-user-agent"]
+# a page of another origin may send a command's Idempotency-Key, and read whether its answer was a replay
+CORS_ALLOW_HEADERS = [*default_headers, "x-signalr-user-agent", "idempotency-key"]
+CORS_EXPOSE_HEADERS = ["Idempotent-Replayed"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -183,6 +183,14 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         normalise=_at_least_one,
     ),
     Setting(
+        "DD_IDEMPOTENCY_TTL",
+        24 * 3600,
+        NUMBER,
+        "seconds a command's answer is kept for its `Idempotency-Key` (24 hours): a retry with the key within them "
+        "gets that answer again, without acting; `manage.py prune_idempotency_keys` deletes older ones",
+        variable="IDEMPOTENCY_TTL",
+    ),
+    Setting(
         "DD_HUB_KEEPALIVE_INTERVAL",
         15.0,
         NUMBER,

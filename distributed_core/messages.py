@@ -21,6 +21,9 @@ STATUS_DESCRIPTIONS = {
     401: "Nobody identified: no signed-in user, API token or service credential",
     403: "Not allowed: the caller lacks the route's permission, or its service credential is not valid",
     404: "The message text, as a JSON string",
+    409: "A request with this Idempotency-Key is still being answered: the message text, as a JSON string",
+    422: "This Idempotency-Key came with another request before: the message text, as a JSON string",
+    503: "A backing service of the node is down (its database, Redis): ServiceUnavailable, with Retry-After",
 }
 
 

@@ -16,6 +16,9 @@ in a thread of its own running an asyncio loop. What a test can do to the link:
     reset()           abort every open connection (RST to both ends); new ones pass
     down()            the target is stopped: open connections are reset, new ones refused (until heal())
     flapping(...)     in the background, cut, reset and black-hole the link by turns until stopped
+    hold_answer(b)    the next request that starts with `b` reaches the target, its answer does not:
+                      held.arrived is set once the target answered (so it has acted), held.drop()
+                      resets that connection (the caller never gets the answer)
 
 Only loopback, and bounded: `stop()` (the context manager's exit) closes every socket and ends
 the thread, whatever state the link was in.
@@ -30,7 +33,7 @@ import struct
 import threading
 from collections.abc import Iterator
 
-__all__ = ["FaultProxy"]
+__all__ = ["FaultProxy", "HeldAnswer"]
 
 READ_SIZE = 65536
 
@@ -50,6 +53,7 @@ class FaultProxy:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="fault-proxy", daemon=True)
         self.server: asyncio.base_events.Server | None = None
+        self.held: HeldAnswer | None = None
 
     @property
     def url(self) -> str:
@@ -102,6 +106,11 @@ class FaultProxy:
     def reset(self) -> None:
         """Abort every open connection with a TCP reset; new ones pass."""
         self.call(self._drop(reset=True))
+
+    def hold_answer(self, request_start: bytes) -> HeldAnswer:
+        """Let the next request that starts with `request_start` through, and withhold its answer (see HeldAnswer)."""
+        self.held = HeldAnswer(self, request_start)
+        return self.held
 
     @contextlib.contextmanager
     def flapping(self, period: float = 0.3) -> Iterator[None]:
@@ -173,18 +182,30 @@ class FaultProxy:
         pair = (client_writer, target_writer)
         self.pairs.add(pair)
         try:
-            await asyncio.gather(self._pump(client_reader, target_writer), self._pump(target_reader, client_writer))
+            await asyncio.gather(
+                self._pump(client_reader, target_writer, pair, request=True),
+                self._pump(target_reader, client_writer, pair, request=False),
+            )
         finally:
             self.pairs.discard(pair)
             for writer in pair:
                 close(writer, reset=False)
 
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """Copy one direction, through whatever fault is on; end when either side does."""
+    async def _pump(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pair: tuple, request: bool
+    ) -> None:
+        """Copy one direction (`request`: client to target), through whatever fault is on; end when either side does."""
+        held = self.held
         with contextlib.suppress(ConnectionError, OSError):
             while True:
                 data = await reader.read(self.chunk or READ_SIZE)
                 if not data:
+                    break
+                if held is not None and request and held.pair is None and data.startswith(held.request_start):
+                    held.pair = pair  # this connection's answer is the one to hold
+                if held is not None and not request and held.pair is pair:
+                    held.arrived.set()  # the target has answered: it did what the request asked
+                    await held.released.wait()
                     break
                 await self.passing.wait()  # a black hole holds the data (and the sockets) here
                 if self.delay_seconds:
@@ -194,6 +215,27 @@ class FaultProxy:
         with contextlib.suppress(ConnectionError, OSError, RuntimeError):
             if writer.can_write_eof():
                 writer.write_eof()
+
+
+class HeldAnswer:
+    """The answer to one request, kept from its caller: `arrived` once the target sent it, `drop()` to reset."""
+
+    def __init__(self, proxy: FaultProxy, request_start: bytes) -> None:
+        self.proxy = proxy
+        self.request_start = request_start
+        self.pair: tuple | None = None  # (client, target) writers of the connection whose answer is held
+        self.arrived = threading.Event()
+        self.released = asyncio.Event()
+
+    def drop(self) -> None:
+        """Reset the connection the answer was held on, at both ends: the caller sees it lost."""
+        self.proxy.call(self._drop())
+
+    async def _drop(self) -> None:
+        for writer in self.pair or ():
+            close(writer, reset=True)
+        self.released.set()
+        self.proxy.held = None
 
 
 def close(writer: asyncio.StreamWriter, reset: bool) -> None:

@@ -11,11 +11,13 @@ positive_data_acceptance, ignored_auth and the rest), twice per node:
 
 Schemathesis runs as anyone would run it, from the repository root, where it reads the
 repository's `schemathesis.toml`: nothing about a node is configured here but its credentials
-and the run's bounds. That file's hook reads one thing from the schema itself: an operation
+and the run's bounds. That file's hook reads two things from the schema itself: an operation
 whose 400 answer is documented with `x-refused-by-state` may refuse a schema-valid request
 because of what is stored (approving a package that is no longer Pending, a second active
 package for one entity, a wrong password); for those operations, and only those,
-positive_data_acceptance accepts that 400. In the closed run the API is called with a token and
+positive_data_acceptance accepts that 400. And an operation that takes an `Idempotency-Key`
+refuses a key schemathesis made up again, with another body (422): accepted for a request that
+sent the header. In the closed run the API is called with a token and
 the gateway, in a run of its own, with the service credential. `DELETE /api/auth/token/` revokes
 the token it is sent with, so it gets a token of its own, in a run of its own.
 
@@ -79,6 +81,17 @@ def test_the_repository_config_loads_the_hook_that_reads_refused_by_state():
         documented, RejectedPositiveData(operation="POST /x", message="", status_code=409, allowed_statuses=[]), 409
     )
     assert kept(documented, ServerError(operation="POST /x", status_code=500), 500)  # any other failure
+
+    def key_case(raw: dict, headers: dict) -> SimpleNamespace:
+        return SimpleNamespace(operation=SimpleNamespace(definition=SimpleNamespace(raw=raw)), headers=headers)
+
+    command = {"operationId": "x", "parameters": [{"name": "Idempotency-Key", "in": "header"}]}
+    for status in (409, 422):  # a key made up again by schemathesis, with another body: refused, as it must be
+        reused = RejectedPositiveData(operation="POST /x", message="", status_code=status, allowed_statuses=["2xx"])
+        response = SimpleNamespace(status_code=status)
+        assert not hooks.filter_failure(None, reused, key_case(command, {"idempotency-key": "0"}), response)
+        assert hooks.filter_failure(None, reused, key_case(command, {}), response)  # no key sent: a real failure
+        assert hooks.filter_failure(None, reused, key_case({"operationId": "x"}, {"Idempotency-Key": "0"}), response)
 
 
 @pytest.mark.parametrize("node", ["workflows", "proposals"])

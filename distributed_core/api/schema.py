@@ -3,7 +3,9 @@
 - `WireAutoSchema` reads the `Route` declaration of the action it documents (as DRF's routers
   read it for URLs) and gives its request, responses, path parameters and status codes, when the
   schema is generated (never at import); it also documents the JSON body of a DELETE (the wire's
-  `remove` has one), and no credential (`{}`) where an open node lets anonymous callers through;
+  `remove` has one), no credential (`{}`) where an open node lets anonymous callers through, the
+  `Idempotency-Key` header of command routes with their 409 and 422, and on every operation the
+  503 of an outage of a backing service (`outages`);
 - `ClosedRequestSchema` says that an entity's request body takes no other property (its
   serializer refuses unknown fields: `UnknownFieldsRefused`) and lists the ones it ignores;
 - the hooks print case-insensitive routes by their canonical spelling and camel-case properties.
@@ -23,6 +25,7 @@ from rest_framework import serializers
 from ..messages import STATUS_DESCRIPTIONS
 from ..serializers import IdSerializer
 from ..wire import to_camel
+from .idempotency import IDEMPOTENCY_KEY_HEADER, KEY_PATTERN, MAX_KEY_LENGTH
 from .routes import CONVERTERS, Reads, Returns, Route
 
 __all__ = [
@@ -33,6 +36,12 @@ __all__ = [
     "case_insensitive_paths",
     "omitted_nulls",
 ]
+
+IDEMPOTENCY_KEY_DESCRIPTION = (
+    "1 to 255 visible ASCII characters, new for each new request (a uuid4): the same request sent again with "
+    "it by the same caller within DD_IDEMPOTENCY_TTL (24 h) gets the first answer (with Idempotent-Replayed: "
+    "true), and the command does not act again"
+)
 
 DETAIL_ACTIONS = ("retrieve", "update", "partial_update", "destroy")  # DRF resource routes on `<id>/`
 
@@ -82,25 +91,48 @@ class WireAutoSchema(AutoSchema):
         refused_when = self.refused_when(declared)
         if refused_when:  # schema-valid requests may still be refused: say when
             answers[400] = OpenApiResponse(OpenApiTypes.STR, description=f"The message text; also {refused_when}")
+        if declared.is_command:  # what an Idempotency-Key may answer instead of the command
+            answers[409] = OpenApiResponse(OpenApiTypes.STR, description=STATUS_DESCRIPTIONS[409])
+            answers[422] = OpenApiResponse(OpenApiTypes.STR, description=STATUS_DESCRIPTIONS[422])
         remote = getattr(self.view, "calls_remote", {})
         remote = remote.get(self.view.action) or remote.get("*")
-        if remote:
-            answers[503] = OpenApiResponse(OpenApiTypes.STR, description=f"The {remote} node cannot be reached")
+        if remote:  # the remote node's outage (a message string), beside this node's own (ServiceUnavailable)
+            either = {"oneOf": [{"type": "string"}, self.resolve_serializer(_outage(), "response").ref]}
+            outage = STATUS_DESCRIPTIONS[503]
+            described = (
+                f"The {remote} node cannot be reached (the message text, as a JSON string), or {outage[0].lower()}"
+            )
+            answers[503] = OpenApiResponse(either, description=described + outage[1:])
         return answers
 
+    def _get_response_bodies(self, direction="response"):
+        # every operation may meet an outage of a backing service (outages.py): its 503, unless declared already
+        responses = super()._get_response_bodies(direction)
+        if "503" not in responses:
+            outage = OpenApiResponse(_outage(), description=STATUS_DESCRIPTIONS[503])
+            responses["503"] = self._get_response_for_code(outage, "503", direction=direction)
+        return responses
+
     def get_override_parameters(self) -> list:
-        """The route's path parameters, each with the schema of what its converter matches."""
+        """The route's path parameters, with the schema of what their converter matches; a command's Idempotency-Key."""
         parameters = super().get_override_parameters()
         declared = self.declared_route()
         if declared is None:
             return parameters
-        return [
+        parameters = [
             *parameters,
             *(
                 OpenApiParameter(name, _parameter_schema(converter), OpenApiParameter.PATH)
                 for name, converter in declared.parameters().items()
             ),
         ]
+        if declared.is_command:
+            key = {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": f"^{KEY_PATTERN}$"}
+            header = OpenApiParameter.HEADER
+            parameters.append(
+                OpenApiParameter(IDEMPOTENCY_KEY_HEADER, key, header, description=IDEMPOTENCY_KEY_DESCRIPTION)
+            )
+        return parameters
 
     def get_extensions(self) -> dict:
         """`x-refused-by-state`: when a request the schema allows is still refused (tools may expect the 400)."""
@@ -158,6 +190,20 @@ def _component(name: str, fields_factory) -> serializers.Serializer:
     if name not in _components:
         _components[name] = type(inline_serializer(name, fields_factory()))
     return _components[name]()
+
+
+def _outage() -> serializers.Serializer:
+    """The body of an outage's 503 (`outages.outage_body`)."""
+    return _component(
+        "ServiceUnavailable",
+        lambda: {
+            "type": serializers.CharField(help_text="ServiceUnavailable"),
+            "message": serializers.CharField(),
+            "service": serializers.CharField(help_text="which service: database, channel layer, cache, Redis"),
+            "path": serializers.CharField(),
+            "id": serializers.CharField(help_text="the id of the log line with the error"),
+        },
+    )
 
 
 def _message() -> OpenApiResponse:

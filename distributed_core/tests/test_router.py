@@ -100,13 +100,15 @@ def test_the_schema_documents_each_route_from_its_declaration():
         paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
     remove = paths["/api/thing/remove"]["delete"]
     assert remove["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/IdRequest"}
-    assert sorted(remove["responses"]) == ["200", "400", "401", "403", "404"]
+    assert sorted(remove["responses"]) == ["200", "400", "401", "403", "404", "409", "422", "503"]
+    (key,) = remove["parameters"]  # a command: its retry's Idempotency-Key
+    assert (key["in"], key["name"], key["schema"]["maxLength"]) == ("header", "Idempotency-Key", 255)
     assert remove["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ThingRemovedApiMessage"
     }
     find = paths["/api/thing/find/{kind}"]["get"]
-    assert sorted(find["responses"]) == ["200", "204", "401", "403", "404"]
+    assert sorted(find["responses"]) == ["200", "204", "401", "403", "404", "503"]
     (kind,) = find["parameters"]
     assert kind["in"] == "path" and kind["schema"]["pattern"].startswith("^[A-Za-z]")
     retrieve = paths["/api/gadget/{id}/"]["get"]
-    assert sorted(retrieve["responses"]) == ["200", "401", "403", "404"]
+    assert sorted(retrieve["responses"]) == ["200", "401", "403", "404", "503"]
