@@ -29,8 +29,8 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         # whether anonymous callers may read, write and follow the hubs; None: as DEBUG says (the base
         # settings decide it from DEBUG and ALLOW_ANONYMOUS when they load)
         "DD_ALLOW_ANONYMOUS": None,
-        # seconds an API token (`POST /api/auth/token/`) stays valid after it is issued; 0: forever
-        "DD_AUTH_TOKEN_LIFETIME": 7 * 24 * 3600,
+        # seconds an API token (`POST /api/auth/token/`) stays valid after it is issued (10 h); 0: until revoked
+        "DD_AUTH_TOKEN_LIFETIME": 10 * 3600,
         # the remote nodes this node calls, by name: {"<name>": {"url": ..., "token": ...}}
         "DD_GATEWAYS": MappingProxyType({}),
         # (connect, read) seconds of a gateway call; connect + read also bounds the whole call
@@ -76,6 +76,13 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "DD_SERVER_BODY_TIMEOUT": 30.0,
         # seconds an idle keep-alive connection stays open between requests
         "DD_SERVER_KEEPALIVE_TIMEOUT": 5.0,
+        # ---- trust (issue 18): sign-in failure limits (django-axes, auth/lockout.py) ----
+        # failed sign-ins of one username within the cool-off (AXES_COOLOFF_TIME) before it is locked out
+        "DD_SIGN_IN_USERNAME_FAILURES": 5,
+        # failed sign-ins from one client address within the cool-off before it is locked out
+        "DD_SIGN_IN_ADDRESS_FAILURES": 20,
+        # proxies in front of the node that append to X-Forwarded-For (nginx: 1); 0: the client is REMOTE_ADDR
+        "DD_TRUSTED_PROXIES": 0,
     }
 )
 """The default of each `DD_*` setting, read-only: the one place each is written."""
@@ -117,7 +124,7 @@ class DistributedSettings:
 
     @property
     def auth_token_lifetime(self) -> float:
-        """`DD_AUTH_TOKEN_LIFETIME`: seconds an API token stays valid after it is issued (0: forever)."""
+        """`DD_AUTH_TOKEN_LIFETIME`: seconds an API token stays valid after it is issued (0: until revoked)."""
         return float(_setting("DD_AUTH_TOKEN_LIFETIME"))
 
     @property
@@ -224,6 +231,21 @@ class DistributedSettings:
     def server_keepalive_timeout(self) -> float:
         """`DD_SERVER_KEEPALIVE_TIMEOUT`: seconds an idle keep-alive connection stays open."""
         return float(_setting("DD_SERVER_KEEPALIVE_TIMEOUT"))
+
+    @property
+    def sign_in_username_failures(self) -> int:
+        """`DD_SIGN_IN_USERNAME_FAILURES`: failed sign-ins of one username before it is locked out."""
+        return max(int(_setting("DD_SIGN_IN_USERNAME_FAILURES")), 1)
+
+    @property
+    def sign_in_address_failures(self) -> int:
+        """`DD_SIGN_IN_ADDRESS_FAILURES`: failed sign-ins from one client address before it is locked out."""
+        return max(int(_setting("DD_SIGN_IN_ADDRESS_FAILURES")), 1)
+
+    @property
+    def trusted_proxies(self) -> int:
+        """`DD_TRUSTED_PROXIES`: proxies that append the client's address to X-Forwarded-For (0: use REMOTE_ADDR)."""
+        return max(int(_setting("DD_TRUSTED_PROXIES")), 0)
 
     def gateway(self, name: str) -> dict[str, Any]:
         """The `DD_GATEWAYS` entry `name`; a LookupError listing the configured names otherwise."""

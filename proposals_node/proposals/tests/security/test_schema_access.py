@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from rest_framework.authtoken.models import Token
+
+from distributed_core.auth.tokens import issue_token
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_a_closed_node_shows_them_to_a_token_user_session_user_or_node(settings,
     settings.DD_ALLOW_ANONYMOUS = False
     settings.DD_SERVICE_TOKENS = ["workflows:s3cret"]
     user = User.objects.create_user("reader")  # no permission needed: the schema is no data
-    assert Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}").get(path).status_code == 200
+    assert Client(HTTP_AUTHORIZATION=f"Token {issue_token(user)[1]}").get(path).status_code == 200
     browser = Client()
     browser.force_login(user)
     assert browser.get(path).status_code == 200

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.http import HttpRequest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from distributed_core.auth.tokens import issue_token
 from distributed_core.testing import WebsocketClient
 from workflows_project.asgi import application
 
@@ -39,13 +40,13 @@ async def connects(path: str = "/events/package", headers: list[tuple[bytes, byt
 def session_cookie(username: str, *permissions: str) -> bytes:
     make_user(username, *permissions)
     browser = Client()
-    assert browser.login(username=username, password=PASSWORD)
+    assert browser.login(request=HttpRequest(), username=username, password=PASSWORD)  # axes needs a request
     return f"workflows_sessionid={browser.cookies['workflows_sessionid'].value}".encode()
 
 
 @sync_to_async
 def token_of(username: str, *permissions: str) -> str:
-    return Token.objects.create(user=make_user(username, *permissions)).key
+    return issue_token(make_user(username, *permissions))[1]
 
 
 async def test_nobody_is_refused():
@@ -111,7 +112,7 @@ def test_negotiate_applies_the_same_rules(settings):
     admitted = client.post("/events/package/negotiate", headers={"Authorization": "Bearer proposals:new-secret"})
     assert admitted.status_code == 200 and admitted.json()["availableTransports"][0]["transport"] == "WebSockets"
     make_user("stranger")
-    client.login(username="stranger", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="stranger", password=PASSWORD)
     refused = client.post("/events/package/negotiate")
     assert refused.status_code == 403 and "workflows.view_package" in refused.json()
     assert client.post("/events/package/negotiate", headers={"Host": "evil.example"}).status_code == 400
