@@ -48,9 +48,10 @@ def failure_counts(request: HttpRequest, credentials: dict | None = None) -> tup
 def failure_limit(request: HttpRequest, credentials: dict | None = None) -> int:
     """AXES_FAILURE_LIMIT: two limits, one per username and one per address, as the one limit axes takes.
 
-    axes locks out when the highest of a request's counts (its username's, its address's)
-    reaches the limit. So the limit is the username's when that count has reached it, else the
-    address's when that count has, else one above both counts: no limit reached.
+    axes locks out when the higher of a request's counts (its username's, its address's) reaches
+    the limit. So the limit is the username's when that count has reached it, else the address's
+    when that count has; else the limit of the higher count, which it has not reached (axes' log
+    then reads "Count = 4 of 5" for a username, "Count = 12 of 20" for an address).
     """
     per_username, per_address = dd_settings.sign_in_username_failures, dd_settings.sign_in_address_failures
     username_failures, address_failures = failure_counts(request, credentials)
@@ -58,7 +59,7 @@ def failure_limit(request: HttpRequest, credentials: dict | None = None) -> int:
         return per_username
     if address_failures >= per_address:
         return per_address
-    return max(username_failures, address_failures) + 1
+    return per_username if username_failures >= address_failures else per_address
 
 
 def client_address(request: HttpRequest) -> str | None:
