@@ -3,11 +3,13 @@ tokens stored as a hash only, with an expiry, one per device, listed and revoked
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from distributed_core.auth.models import ApiToken
@@ -187,3 +189,19 @@ def test_the_owner_revokes_one_token_by_its_id(api):
 def test_listing_and_revoking_need_a_user(api):
     assert api.get("/api/auth/tokens/").status_code == 401
     assert api.delete("/api/auth/tokens/1/").status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_drops_the_tokens_kept_in_clear():
+    """A node that kept DRF's tokens in clear (`authtoken_token`) loses them: only hashed tokens remain."""
+    drop_clear_text_tokens = importlib.import_module(
+        "distributed_core.auth.migrations.0001_initial"
+    ).drop_clear_text_tokens
+    with connection.schema_editor() as editor:
+        editor.execute('CREATE TABLE "authtoken_token" ("key" varchar(40) PRIMARY KEY, "user_id" integer)')
+        editor.execute("INSERT INTO \"authtoken_token\" VALUES ('9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b', 1)")
+    MigrationRecorder(connection).record_applied("authtoken", "0001_initial")
+    with connection.schema_editor() as editor:
+        drop_clear_text_tokens(None, editor)
+    assert "authtoken_token" not in connection.introspection.table_names()
+    assert not MigrationRecorder(connection).migration_qs.filter(app="authtoken").exists()
