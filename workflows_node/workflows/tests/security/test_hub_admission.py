@@ -78,6 +78,20 @@ async def test_an_api_client_may_send_its_token():
     assert not await connects(headers=[*HOST, (b"authorization", b"Token " + b"0" * 40)])
 
 
+async def test_an_api_token_is_taken_where_a_signalr_client_puts_it():
+    """`accessTokenFactory`: Bearer on negotiate, `?access_token=` on the WebSocket; checked by its hash."""
+    key = await token_of("viewer", "view_package")
+    stranger = await token_of("stranger")
+    assert await connects(f"/events/package?access_token={key}")
+    assert await connects(headers=[*HOST, (b"authorization", f"Bearer {key}".encode())])
+    assert not await connects(f"/events/package?access_token={stranger}")  # may not view packages
+    assert not await connects(f"/events/package?access_token={'0' * 64}")
+    negotiated = await sync_to_async(Client().post)(
+        "/events/package/negotiate", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert negotiated.status_code == 200
+
+
 @pytest.mark.parametrize(
     "headers",
     [
