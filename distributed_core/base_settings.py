@@ -274,6 +274,8 @@ AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"  # the counts in Django's 
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either count locks: a username OR an address
 AXES_FAILURE_LIMIT = "distributed_core.auth.lockout.failure_limit"  # the two limits above as axes' one
 AXES_COOLOFF_TIME = timedelta(seconds=env.int("SIGN_IN_COOLOFF", default=15 * 60))  # after the last failure
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # a refused attempt counts: Retry-After is the whole cool-off
+AXES_RESET_ON_SUCCESS = False  # else an account of one's own would reset one's address's count between guesses
 AXES_CLIENT_IP_CALLABLE = "distributed_core.auth.lockout.client_address"  # REMOTE_ADDR, or per DD_TRUSTED_PROXIES
 AXES_LOCKOUT_CALLABLE = "distributed_core.auth.lockout.lockout_response"  # JSON for the API, a page for pages
 AXES_CLIENT_STR_CALLABLE = "distributed_core.auth.lockout.describe_client"  # the log names who, quoted
