@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import binascii
 import hmac
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from ..conf import dd_settings
 
 __all__ = ["ExpiringTokenAuthentication", "expired", "issue_token", "token_model"]
 
+KEY = re.compile(r"[\x21-\x7e]{1,256}")  # printable ASCII, no space
 UNKNOWN = "The token is not valid: ask POST /api/auth/token/ for one"
 EXPIRED = "The token has expired: ask POST /api/auth/token/ for a new one"
 DISABLED = "This account is disabled"
@@ -57,7 +59,13 @@ def issue_token(user: Any, device: str = "") -> tuple[Any, str]:
 
 
 def find_token(key: str) -> Any | None:
-    """The stored token whose digest is that of `key` (compared in constant time), else None."""
+    """The stored token whose digest is that of `key` (compared in constant time), else None.
+
+    A key is printable ASCII (knox's are hex): anything else (a NUL from `?access_token=%00`, which
+    PostgreSQL refuses in a query) names no token without asking the database.
+    """
+    if not KEY.fullmatch(key):
+        return None
     try:
         digest = hash_token(key)
     except (TypeError, ValueError, binascii.Error):

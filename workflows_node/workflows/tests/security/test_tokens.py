@@ -205,3 +205,15 @@ def test_the_migration_drops_the_tokens_kept_in_clear():
         drop_clear_text_tokens(None, editor)
     assert "authtoken_token" not in connection.introspection.table_names()
     assert not MigrationRecorder(connection).migration_qs.filter(app="authtoken").exists()
+
+
+@pytest.mark.parametrize("key", ["%00" + "0" * 63, "%C3%A9" * 10, "a%20b", "x" * 300])
+def test_a_key_that_is_no_token_is_refused_without_asking_the_database(key, django_assert_num_queries):
+    """Through the hubs' `?access_token=` a key may hold anything, a NUL too (which PostgreSQL refuses)."""
+    from urllib.parse import unquote
+
+    from distributed_core.auth.callers import Refused, check_caller
+
+    with django_assert_num_queries(0), pytest.raises(Refused) as refused:
+        check_caller("workflows.view_package", unquote(key))
+    assert refused.value.status == 401
