@@ -3,6 +3,8 @@
     E001 (check --deploy)  the node is open to anonymous callers (DEBUG on, or ALLOW_ANONYMOUS=1)
     E002 (every check)     a SERVICE_TOKENS entry is not `<caller>:<secret>`, or a caller has more than two
     E003 (check --deploy)  ALLOWED_HOSTS has "*": any Host is served, so DNS rebinding reaches the node
+    E007 (check --deploy)  a gateway this node calls is plain http: its credential and data cross the wire in clear
+    E008 (check --deploy)  with DEBUG off, a service secret (SERVICE_TOKENS, a gateway's token) is under 32 characters
     W001 (check --deploy)  a gateway this node calls has no token: a closed node will refuse the calls
 
 And is every hub it names declared (`events.log.registry`), so that no event goes where nobody listens?
@@ -28,13 +30,19 @@ from .events.log import hub_name, hubs
 from .sagas import EntitySaga
 
 __all__ = [
+    "MIN_SECRET_LENGTH",
     "any_host_deploy",
     "hub_declarations",
+    "plain_http_gateways_deploy",
+    "short_secrets_deploy",
     "open_node_deploy",
     "open_node_warnings",
     "remote_tokens_deploy",
     "service_tokens_format",
 ]
+
+
+MIN_SECRET_LENGTH = 32  # characters of a service secret; `secrets.token_urlsafe(32)` makes 43
 
 
 def open_node_warnings() -> list[str]:
@@ -173,3 +181,44 @@ def _subclasses(base: type) -> list[type]:
 
 def _served() -> str:
     return ", ".join(sorted(hubs.served_names())) or "none"
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def plain_http_gateways_deploy(app_configs, **kwargs):
+    """`check --deploy`: an error for each gateway this node calls over plain http (DD_GATEWAYS' url)."""
+    return [
+        checks.Error(
+            f"The {name} gateway is called over plain http ({gateway['url']}): its service credential, the user "
+            "it acts for and the data cross the network in clear.",
+            hint=f"Set {name.upper()}_GATEWAY_URL to the https:// address of the {name} node.",
+            id="distributed_core.E007",
+        )
+        for name, gateway in dd_settings.gateways.items()
+        if str(gateway.get("url", "")).lower().startswith("http://")
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def short_secrets_deploy(app_configs, **kwargs):
+    """`check --deploy`, DEBUG off: an error for each service secret under MIN_SECRET_LENGTH characters."""
+    if settings.DEBUG:
+        return []
+    credentials, _ = parse_service_tokens(dd_settings.service_tokens)
+    short = [f"SERVICE_TOKENS ({credential.caller})" for credential in credentials if _short(credential.secret)]
+    short += [
+        f"{name.upper()}_GATEWAY_TOKEN"
+        for name, gateway in dd_settings.gateways.items()
+        if gateway.get("token") and _short(str(gateway["token"]).partition(":")[2] or str(gateway["token"]))
+    ]
+    return [
+        checks.Error(
+            f"The service secret of {where} has fewer than {MIN_SECRET_LENGTH} characters: it can be guessed.",
+            hint='Make one with python3 -c "import secrets; print(secrets.token_urlsafe(32))" (43 characters).',
+            id="distributed_core.E008",
+        )
+        for where in short
+    ]
+
+
+def _short(secret: str) -> bool:
+    return len(secret) < MIN_SECRET_LENGTH

@@ -153,9 +153,9 @@ CORE_SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "DD_AUTH_TOKEN_LIFETIME",
-        7 * 24 * 3600,
+        10 * 3600,
         NUMBER,
-        "seconds an API token (`POST /api/auth/token/`) stays valid after it is issued (7 days); `0`: until revoked",
+        "seconds an API token (`POST /api/auth/token/`) stays valid after it is issued (10 hours); `0`: until revoked",
         variable="AUTH_TOKEN_LIFETIME",
     ),
     Setting(
@@ -273,6 +273,30 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         NUMBER,
         "seconds before a failing event's first retry; doubled for each further try",
         variable="LISTENER_RETRY_BACKOFF",
+    ),
+    Setting(
+        "DD_SIGN_IN_USERNAME_FAILURES",
+        5,
+        INTEGER,
+        "failed sign-ins of one username within the cool-off (`SIGN_IN_COOLOFF`) before it is locked out (429)",
+        variable="SIGN_IN_USERNAME_FAILURES",
+        normalise=_at_least_one,
+    ),
+    Setting(
+        "DD_SIGN_IN_ADDRESS_FAILURES",
+        20,
+        INTEGER,
+        "failed sign-ins from one client address within the cool-off before it is locked out (429)",
+        variable="SIGN_IN_ADDRESS_FAILURES",
+        normalise=_at_least_one,
+    ),
+    Setting(
+        "DD_TRUSTED_PROXIES",
+        0,
+        INTEGER,
+        "proxies in front of the node that append to `X-Forwarded-For` (nginx: 1); 0: the client is `REMOTE_ADDR`",
+        variable="TRUSTED_PROXIES",
+        normalise=lambda number: max(number, 0),
     ),
     Setting(
         "DD_SERVER_THREADS",

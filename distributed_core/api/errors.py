@@ -1,7 +1,8 @@
 """JSON answers for errors Django handles outside DRF views (unknown URLs, refused requests, crashes).
 
 Every way Django turns a failure into a response ends in JSON here, whatever DEBUG says
-(admin and static files keep Django's pages):
+(admin, the sign-in pages and static files keep their pages; a sign-in page's 429 after too many failed
+sign-ins, for one, is a page):
 
 - a view's unhandled exception: `JsonErrorsMiddleware.process_exception`, a logged JSON 500;
 - an exception in a middleware or elsewhere in Django's handler: `log_unhandled_error` (on
@@ -16,14 +17,15 @@ An error that is an outage of a backing service (the database cannot be reached:
 takes each of these ways too, and answers a 503 with `Retry-After` instead of the 500.
 
 The middleware is the first in `MIDDLEWARE`, so it sees what every other middleware answers.
-`handler400` (a refused Host with DEBUG off) and CSRF_FAILURE_VIEW answer their own JSON.
+`handler400` (a refused Host with DEBUG off) and CSRF_FAILURE_VIEW answer their own JSON; a refused Host
+gets "Bad Request", without Django's message, which names the setting that refused it.
 """
 
 from __future__ import annotations
 
 import sys
 
-from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import BadRequest, DisallowedHost, PermissionDenied, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -34,15 +36,21 @@ from .exception_handler import error_body, error_status
 
 __all__ = ["JsonErrorsMiddleware", "bad_request", "csrf_failure", "log_unhandled_error", "not_found", "server_error"]
 
-HTML_PREFIXES = ("/admin", "/static")
+HTML_PREFIXES = ("/admin", "/static", "/accounts")  # the admin, static files, the sign-in pages
 # what Django itself answers with a 4xx (then made JSON below): not an error of the node
 REFUSALS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
 BODY_HEADERS = {"content-type", "content-length", "content-encoding", "content-disposition"}
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """`handler400`: a 400 whose body is a JSON string saying what was wrong (e.g. a Host not in ALLOWED_HOSTS)."""
-    return JsonResponse(str(exception) if exception else "Bad request", status=400, safe=False)
+    """`handler400`: a 400 whose body is a JSON string saying what was wrong; "Bad Request" for a refused Host.
+
+    Django's message for a Host outside ALLOWED_HOSTS tells a stranger which setting to aim at:
+    a closed node answers as Django does in DEBUG, with the status's phrase only.
+    """
+    if exception is None or isinstance(exception, DisallowedHost):
+        return JsonResponse("Bad Request", status=400, safe=False)
+    return JsonResponse(str(exception), status=400, safe=False)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -85,7 +93,7 @@ def logged_error_body(request: HttpRequest) -> dict[str, str]:
 
 
 class JsonErrorsMiddleware:
-    """Answer unknown routes, refusals and unhandled errors with JSON, whatever DEBUG says (admin aside)."""
+    """Answer unknown routes, refusals and unhandled errors with JSON, whatever DEBUG says (pages aside)."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -100,7 +108,7 @@ class JsonErrorsMiddleware:
         return self.as_json(request, response)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        """Log a view's unhandled error and answer its JSON 500 (or outage 503); admin and static keep Django's page."""
+        """Log a view's unhandled error and answer its JSON 500 (or outage 503); pages keep Django's page."""
         if request.path.startswith(HTML_PREFIXES) or isinstance(exception, REFUSALS):
             return None
         return error_response(error_body(exception, request.path))

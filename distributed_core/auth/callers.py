@@ -2,8 +2,11 @@
 
 A caller may go on when it presents a valid service credential (a node), or is a user, signed in
 with a session or sending `Authorization: Token <key>`, who holds the permission asked for, or
-when the node is open (`DD_ALLOW_ANONYMOUS`). A wrong credential or token is refused even on an
-open node. A refusal is `Refused(reason, status)`: 401 when nobody is identified, 403 otherwise.
+when the node is open (`DD_ALLOW_ANONYMOUS`). A user's API token may also come where a SignalR
+client's `accessTokenFactory` puts it (`Authorization: Bearer <key>` on negotiate, `?access_token=<key>`
+on the WebSocket): a presented credential that is not `<caller>:<secret>` is taken for one. Either
+way it is checked by its hash (`tokens`). A wrong credential or token is refused even on an open
+node. A refusal is `Refused(reason, status)`: 401 when nobody is identified, 403 otherwise.
 `protected(permission)` applies the rule to a plain Django view, answering JSON.
 """
 
@@ -40,9 +43,11 @@ def check_caller(permission: str, credential: str = "", user: Any = None, key: s
     """Who the caller is (for the log) when it may go on; `Refused` otherwise. Reads the database."""
     if credential:
         caller = identify(credential)
-        if caller is None:
+        if caller is not None:
+            return f"service {caller.caller} (credential {caller.number} of {caller.of})"
+        if ":" in credential:  # the form of a service credential: `<caller>:<secret>`
             raise Refused("The service credential is not valid")
-        return f"service {caller.caller} (credential {caller.number} of {caller.of})"
+        key = credential  # a user's API token, as SignalR clients send one (Bearer, ?access_token=)
     if key:
         from rest_framework.exceptions import AuthenticationFailed
 

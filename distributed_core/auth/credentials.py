@@ -11,7 +11,9 @@ the entry it matches tells which node calls, and the log names that caller (neve
 
 A gateway call with a valid credential may carry `X-On-Behalf-Of: <username>`, the user for
 whom the calling node acts (proposals' proxy sends its signed-in user): the gateway trusts it
-from a valid credential only, and refuses it otherwise, so a browser cannot forge it.
+from a valid credential only, and refuses it otherwise, so a browser cannot forge it. Its value
+must be a username by the user model's own validator (percent-decoded): anything else (a
+newline that would forge a log line, junk, an empty value) is a 400.
 
 A node without `SERVICE_TOKENS` accepts no credential: its gateway is open when the node is
 open to anonymous callers (`DD_ALLOW_ANONYMOUS`, on while DEBUG is), and closed otherwise.
@@ -41,6 +43,7 @@ __all__ = [
     "identify",
     "on_behalf_of_value",
     "parse_service_tokens",
+    "username_on_behalf_of",
 ]
 
 logger = logging.getLogger("distributed_core.gateway")
@@ -119,6 +122,28 @@ def on_behalf_of_value(username: str) -> str:
     return quote(username, safe="")
 
 
+def username_on_behalf_of(value: str) -> str:
+    """The username an X-On-Behalf-Of value names (percent-decoded); ParseError (400) unless it is a valid one.
+
+    Valid is what the user model accepts: its `username_validator` (Django's letters, digits and
+    @/./+/-/_) and the length of its username field.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.validators import UnicodeUsernameValidator
+    from django.core.exceptions import ValidationError
+
+    model = get_user_model()
+    try:
+        username = unquote(value, errors="strict")
+        getattr(model, "username_validator", UnicodeUsernameValidator())(username)
+    except (UnicodeDecodeError, ValidationError):
+        username = ""
+    longest = model._meta.get_field(model.USERNAME_FIELD).max_length or 150
+    if not username or len(username) > longest:
+        raise exceptions.ParseError(f"{ON_BEHALF_OF_HEADER} must be a username (letters, digits and @.+-_ only)")
+    return username
+
+
 class ServiceCaller:
     """The principal of a call with a valid service credential: a node, maybe acting for one of its users.
 
@@ -169,7 +194,7 @@ class ServiceCredentialAuthentication(authentication.BaseAuthentication):
             if presented:
                 raise exceptions.PermissionDenied("The service credential is not valid")
             return None
-        caller = ServiceCaller(credential, unquote(acting_for) if acting_for else None)
+        caller = ServiceCaller(credential, username_on_behalf_of(acting_for) if acting_for is not None else None)
         logger.info("Gateway: %s calls %s %s", caller, request.method, request.path)
         return caller, None
 
