@@ -2,7 +2,8 @@
 
 Who acts (`actors`), API tokens (`tokens`), the sign-in pages (`pages`) and their URLs (`urls`);
 the service credentials nodes present to each other's gateways and hubs (`credentials`); and
-who may call a view, person or node (`callers`).
+who may call a view, person or node (`callers`), and that access checked again later, once it may
+have been withdrawn (`access`).
 
 Each node has its own `django.contrib.auth` users and groups. Browsers sign in with a session
 (the sign-in page serves the apps and the browsable API); API clients send `Authorization:

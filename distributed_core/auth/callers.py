@@ -5,27 +5,20 @@ with a session or sending `Authorization: Token <key>`, who holds the permission
 when the node is open (`DD_ALLOW_ANONYMOUS`). A wrong credential or token is refused even on an
 open node. A refusal is `Refused(reason, status)`: 401 when nobody is identified, 403 otherwise.
 `protected(permission)` applies the rule to a plain Django view, answering JSON.
-
-What admitted a caller can be withdrawn later (a token revoked, a user disabled or deleted, a
-session ended, a permission removed, a service credential rotated out): `Access` keeps what the
-caller presented, and `check_access` applies the same rule again to what is true now.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from ..conf import dd_settings
 from .credentials import credential_from, identify
 
-__all__ = ["Access", "Refused", "check_access", "check_caller", "protected", "session_user", "token_key"]
+__all__ = ["Refused", "check_caller", "protected", "token_key"]
 
 
 class Refused(Exception):
@@ -66,48 +59,6 @@ def check_caller(permission: str, credential: str = "", user: Any = None, key: s
     if dd_settings.allow_anonymous:
         return "anonymous (open node)"
     raise Refused("Sign in, send an API token, or present a service credential", 401)
-
-
-@dataclass(frozen=True)
-class Access:
-    """What admitted a caller, kept to check it again: the permission asked for, and the service credential,
-    API token key and session key the caller presented ('' for each it did not)."""
-
-    permission: str
-    credential: str = ""
-    key: str = ""
-    session_key: str = ""
-
-    def __repr__(self) -> str:  # never a secret, whoever prints it
-        kinds = [name for name in ("credential", "key", "session_key") if getattr(self, name)]
-        return f"Access({self.permission!r}, {'+'.join(kinds) or 'anonymous'})"
-
-
-def session_user(session_key: str) -> Any:
-    """The user signed in with the session `session_key` now, else AnonymousUser.
-
-    Django's own `get_user` on a fresh copy of the session: an ended (logged out, expired,
-    deleted) session, a user disabled or deleted, or a password changed since sign-in all give
-    AnonymousUser, as they would for the next request.
-    """
-    from django.contrib.auth import get_user
-
-    request = HttpRequest()
-    request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-    return get_user(request)
-
-
-def check_access(access: Access) -> str:
-    """`check_caller` again for what admitted a caller, with what is true now; `Refused` once it is withdrawn.
-
-    The credential is matched against today's SERVICE_TOKENS, the token is looked up again, and
-    the session's user is loaded afresh, with its permissions. Reads the database.
-    """
-    user = session_user(access.session_key) if access.session_key else None
-    if access.session_key and not access.key and not access.credential and not user.is_authenticated:
-        if not dd_settings.allow_anonymous:
-            raise Refused("The session has ended", 401)
-    return check_caller(access.permission, access.credential, user, access.key)
 
 
 def protected(permission: str) -> Callable:

@@ -20,7 +20,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import re_path
 
-from distributed_core.auth.callers import Access, Refused, check_access
+from distributed_core.auth.access import Access, check_access, check_accesses
+from distributed_core.auth.callers import Refused
 from distributed_core.events.hubs import EventHubConsumer, HubAdmission
 from distributed_core.events.log import record_event
 from distributed_core.testing import WebsocketClient
@@ -143,3 +144,47 @@ def test_check_access_reads_what_is_true_now(closed, db):
         check_access(access)
     assert "secret" not in repr(Access("p", credential=CREDENTIAL, key="k3y"))
     assert cookie.partition("=")[2] not in repr(access)
+
+
+def accesses_in_every_state() -> list[Access]:
+    """Sessions of users in each state, a credential kept and one rotated out, and nobody."""
+    note = "testapp.view_note"
+    states = []
+    for index in range(6):
+        user, cookie = viewer(f"user{index}")
+        states.append((user, Access(note, session_key=cookie.partition("=")[2])))
+    (kept, _), (ended, ended_access), (disabled, _), (deleted, _), (unpermitted, _), (changed, _) = states
+    Session.objects.filter(session_key=ended_access.session_key).delete()
+    User.objects.filter(pk=disabled.pk).update(is_active=False)
+    deleted.delete()
+    unpermitted.user_permissions.clear()
+    password_changed(changed)
+    boss = User.objects.create_superuser("boss", password="x")
+    browser = Client()
+    browser.force_login(boss)
+    superuser = Access(note, session_key=browser.cookies["sessionid"].value)
+    return [
+        *(access for _, access in states),
+        superuser,
+        Access(note, credential=SUCCESSOR),
+        Access(note, credential="proposals:rotated-out"),
+        Access(note),
+    ]
+
+
+def test_checking_many_at_once_refuses_what_checking_each_refuses(closed, db):
+    accesses = accesses_in_every_state()
+    one_by_one = {}
+    for access in accesses:
+        try:
+            check_access(access)
+        except Refused as refusal:
+            one_by_one[access] = refusal.reason
+    at_once = check_accesses(accesses)
+    assert at_once == one_by_one and len(at_once) == 7  # all but the kept one, the superuser's, the credential
+
+
+def test_checking_many_sessions_costs_the_queries_of_one(closed, db, django_assert_max_num_queries):
+    accesses = [Access("testapp.view_note", session_key=viewer(f"many{n}")[1].partition("=")[2]) for n in range(20)]
+    with django_assert_max_num_queries(3):  # the sessions, their users, who holds the permission
+        assert check_accesses(accesses) == {}

@@ -6,7 +6,8 @@ connection's scope. From then on:
 - every `Replay` and `Sync` checks it again before it sends anything (methods.py);
 - each process's `AccessWatch` checks the access of all its connections every
   `DD_HUB_ACCESS_RECHECK` seconds, in one trip to a database thread, each distinct access once
-  (a listener's many connections with one credential, a user's tabs with one session: one check).
+  (a listener's many connections with one credential, a user's tabs with one session: one check),
+  all sessions and permissions with a few queries (`auth.access.check_accesses`).
 
 A connection whose access is refused (its token revoked or expired, its user disabled or deleted,
 its session ended, its view permission removed, its service credential no longer in
@@ -20,15 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
 from typing import Protocol
 
 from channels.db import database_sync_to_async
 
-from ...auth.callers import Access, Refused, check_access
+from ...auth.access import Access, check_accesses
 from ...conf import dd_settings
 
-__all__ = ["ACCESS", "AccessWatch", "Watched", "access_watch", "refusals"]
+__all__ = ["ACCESS", "AccessWatch", "Watched", "access_watch"]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -42,17 +42,6 @@ class Watched(Protocol):
 
     def revoke(self, reason: str) -> None:
         """Close this connection for good: its access was withdrawn for `reason`."""
-
-
-def refusals(accesses: Iterable[Access]) -> dict[Access, str]:
-    """The reason each of `accesses` is now refused, for those that are (reads the database)."""
-    refused = {}
-    for access in accesses:
-        try:
-            check_access(access)
-        except Refused as refusal:
-            refused[access] = refusal.reason
-    return refused
 
 
 class AccessWatch:
@@ -90,7 +79,7 @@ class AccessWatch:
     async def check(self) -> None:
         """Check each distinct access once, and close the connections whose access is refused."""
         connections = tuple(self.connections)
-        refused = await database_sync_to_async(refusals)({connection.access for connection in connections})
+        refused = await database_sync_to_async(check_accesses)({connection.access for connection in connections})
         for connection in connections:
             reason = refused.get(connection.access)
             if reason is not None:

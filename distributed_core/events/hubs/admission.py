@@ -16,7 +16,7 @@ The rules, in order, for the WebSocket (`HubAdmission`) and for `POST <hub>/nego
 
 A refused WebSocket is closed before accept (the client sees HTTP 403); negotiate answers 401
 when nobody is identified, 403 otherwise. The log names who was refused and why, never a secret.
-An admitted connection keeps what admitted it (`auth.callers.Access`, at `scope[ACCESS]`), which
+An admitted connection keeps what admitted it (`auth.access.Access`, at `scope[ACCESS]`), which
 is checked again for as long as it stays open (access.py).
 """
 
@@ -32,7 +32,8 @@ from channels.security.websocket import OriginValidator, WebsocketDenier
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-from ...auth.callers import Access, Refused, check_caller, token_key
+from ...auth.access import Access
+from ...auth.callers import Refused, check_caller, token_key
 from ...auth.credentials import credential_from
 from ..log import hubs
 from .access import ACCESS

@@ -18,7 +18,8 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from ...auth.callers import Refused, check_access
+from ...auth.access import check_access
+from ...auth.callers import Refused
 from ...conf import dd_settings
 from ..log import events_after, group_name, last_seq
 from ..protocol import completion, encode, invocation
