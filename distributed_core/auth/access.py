@@ -13,8 +13,8 @@ for all of them rather than a few each:
   engines are read one by one through `get_user` itself;
 - the permission is asked once per permission for all the users (`with_perm` of the one backend
   that offers it: ModelBackend), else user by user (`has_perm`);
-- API tokens are checked one by one through `tokens.ExpiringTokenAuthentication`, the one place
-  that knows how tokens are stored;
+- API tokens are checked one by one through `callers.token_user`, as admission resolves them: the
+  one place to change when tokens are stored differently;
 - service credentials are matched against today's SERVICE_TOKENS (no query).
 """
 
@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from ..conf import dd_settings
-from .callers import Refused, check_caller
+from .callers import Refused, check_caller, token_user
 from .credentials import identify
 
 __all__ = ["Access", "check_access", "check_accesses", "permitted", "session_user", "session_users", "verified"]
@@ -85,12 +85,7 @@ def check_accesses(accesses: Iterable[Access]) -> dict[Access, str]:
                 if identify(access.credential) is None:
                     raise Refused("The service credential is not valid")
             elif access.key:
-                from .tokens import ExpiringTokenAuthentication
-
-                try:
-                    users[access] = ExpiringTokenAuthentication().authenticate_credentials(access.key)[0]
-                except Exception as error:  # AuthenticationFailed: its detail says why
-                    raise Refused(str(getattr(error, "detail", error)), 401) from error
+                users[access] = token_user(access.key)
             elif access.session_key:
                 user = signed_in.get(access.session_key)
                 if user is not None:
