@@ -54,6 +54,7 @@ class HubMethods:
     hub: str
     invocations: TokenBucket  # this connection's rate
     wants_sync = False  # it invoked Sync(): the fan-out sends it Sync at every keep-alive
+    closing = False  # the consumer's: set once the connection is being closed
 
     async def invoke(self, record: dict[str, Any]) -> None:
         """Run the named hub method and answer with its completion or its error."""
@@ -104,6 +105,8 @@ class HubMethods:
         while True:
             batch = await database_sync_to_async(events_after)(self.hub, since, REPLAY_BATCH)
             for event in batch:
+                if self.closing:  # closed meanwhile (its access withdrawn, say): not one more event
+                    raise HubMethodError("the connection is closing")
                 await self.send(text_data=encode(invocation(event.target, [event.as_argument()])))
                 since = event.seq
             if len(batch) < REPLAY_BATCH:
