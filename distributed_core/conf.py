@@ -208,6 +208,16 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         variable="HUB_HANDSHAKE_TIMEOUT",
     ),
     Setting(
+        "DD_HUB_ACCESS_RECHECK",
+        2.0,
+        NUMBER,
+        "seconds between two checks of what admitted each hub connection (token, session, user, permission, "
+        "service credential), at least 0.1; one withdrawn closes the connection at the next check (`Replay` and "
+        "`Sync` check at once)",
+        variable="HUB_ACCESS_RECHECK",
+        normalise=lambda seconds: max(seconds, 0.1),
+    ),
+    Setting(
         "DD_HUB_MAX_CONNECTIONS",
         3584,
         INTEGER,

@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ..conf import dd_settings
 from .credentials import credential_from, identify
 
-__all__ = ["Refused", "check_caller", "protected", "token_key"]
+__all__ = ["Refused", "check_caller", "protected", "token_key", "token_user"]
 
 
 class Refused(Exception):
@@ -39,6 +39,19 @@ def token_key(authorization: str) -> str:
     return key.strip() if scheme.lower() == "token" else ""
 
 
+def token_user(key: str) -> Any:
+    """The user of the API token `key` now; Refused (401) with the reason when it is not valid (unknown, expired,
+    its account disabled). Hub admission and its later checks resolve tokens here, and only here."""
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from .tokens import ExpiringTokenAuthentication
+
+    try:
+        return ExpiringTokenAuthentication().authenticate_credentials(key)[0]
+    except AuthenticationFailed as error:
+        raise Refused(str(error.detail), 401) from error
+
+
 def check_caller(permission: str, credential: str = "", user: Any = None, key: str = "") -> str:
     """Who the caller is (for the log) when it may go on; `Refused` otherwise. Reads the database."""
     if credential:
@@ -49,14 +62,7 @@ def check_caller(permission: str, credential: str = "", user: Any = None, key: s
             raise Refused("The service credential is not valid")
         key = credential  # a user's API token, as SignalR clients send one (Bearer, ?access_token=)
     if key:
-        from rest_framework.exceptions import AuthenticationFailed
-
-        from .tokens import ExpiringTokenAuthentication
-
-        try:
-            user, _ = ExpiringTokenAuthentication().authenticate_credentials(key)
-        except AuthenticationFailed as error:
-            raise Refused(str(error.detail), 401) from error
+        user = token_user(key)
     if user is not None and user.is_authenticated:
         if dd_settings.allow_anonymous or user.has_perm(permission):
             return f"user {user.get_username()}"

@@ -5,6 +5,7 @@
     methods.py    what its clients may invoke: Ping, Replay(since), Sync
     fanout.py     one channel-layer feed per hub and process, copied into each connection's outbox
     admission.py  HubAdmission: Host, Origin and the caller checked around the consumer
+    access.py     what admitted a connection, checked again by every Replay/Sync and periodically
     negotiate.py  POST /events/<hub>/negotiate, checked by the same rules
     capacity.py   HubConnectionCap: at most DD_HUB_MAX_CONNECTIONS connections per process
     rates.py      token buckets: invocations per connection, Ping broadcasts per hub

@@ -16,6 +16,8 @@ The rules, in order, for the WebSocket (`HubAdmission`) and for `POST <hub>/nego
 
 A refused WebSocket is closed before accept (the client sees HTTP 403); negotiate answers 401
 when nobody is identified, 403 otherwise. The log names who was refused and why, never a secret.
+An admitted connection keeps what admitted it (`auth.access.Access`, at `scope[ACCESS]`), which
+is checked again for as long as it stays open (access.py).
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ from channels.security.websocket import OriginValidator, WebsocketDenier
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
+from ...auth.access import Access
 from ...auth.callers import Refused, check_caller, token_key
 from ...auth.credentials import credential_from
 from ..log import hubs
+from .access import ACCESS
 
-__all__ = ["HubAdmission", "Refused", "admit", "check_host", "check_origin", "scope_parts"]
+__all__ = ["HubAdmission", "Refused", "access_of", "admit", "check_host", "check_origin", "scope_parts"]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -84,6 +88,15 @@ def _same_origin(parsed, host: str, scheme: str) -> bool:
     )
 
 
+def access_of(hub: str, headers: dict[str, str], query: dict[str, str], scope: Any) -> Access:
+    """What the caller of `hub` presents: its service credential, API token key, or signed-in session."""
+    credential = credential_from(headers, query)
+    key = token_key(headers.get("authorization", ""))
+    session = scope.get("session")
+    session_key = "" if credential or key or session is None else (session.session_key or "")
+    return Access(hubs.get(hub).permission if hubs.serves(hub) else "", credential, key, session_key)
+
+
 def admit(hub: str, credential: str, user: Any, key: str = "") -> str:
     """Who the caller is (for the log) when it may follow `hub`; Refused otherwise. Reads the database."""
     if not hubs.serves(hub):
@@ -109,17 +122,14 @@ class HubAdmission:
         try:
             check_host(headers.get("host", ""))
             check_origin(headers.get("origin", ""), headers.get("host", ""), _secure(scope, headers))
-            who = await database_sync_to_async(admit)(
-                hub,
-                credential_from(headers, query),
-                scope.get("user"),
-                token_key(headers.get("authorization", "")),
-            )
+            access = access_of(hub, headers, query, scope)
+            who = await database_sync_to_async(admit)(hub, access.credential, scope.get("user"), access.key)
         except Refused as refusal:
             logger.info("Hub %s: refused a connection from %s: %s", hub, _client(scope), refusal.reason)
             return await WebsocketDenier()(scope, receive, send)
         # a listener is named at INFO (which nodes follow this hub, with which credential); users at DEBUG
         logger.log(logging.INFO if who.startswith("listener") else logging.DEBUG, "Hub %s: admitted %s", hub, who)
+        scope[ACCESS] = access
         return await self.inner(scope, receive, send)
 
 

@@ -5,7 +5,8 @@ every event published after commit, and the keep-alive pings. Clients may invoke
 `Replay(since)` and `Sync()` (methods.py). A connection that breaks the protocol is told why
 (a handshake error, or a close message) and closed; so is one silent past the handshake timeout.
 However a connection ends, `release()` lets go of all it held: its place in the fan-out, its
-outbox, its tasks. Other connections never notice.
+outbox, its tasks. Other connections never notice. One whose caller's access is withdrawn is
+closed for good (access.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from ...conf import dd_settings
 from ..log import hubs
 from ..protocol import MessageType, ProtocolError, check_handshake, check_record, close, decode, encode
+from .access import ACCESS, AccessWatch, access_watch
 from .capacity import SERVER_SEND
 from .fanout import HubFanout, Outbox, fanout_for
 from .methods import HubMethodError, HubMethods
@@ -41,6 +43,7 @@ class EventHubConsumer(HubMethods, AsyncWebsocketConsumer):
     handshaken = closing = False
     outbox: Outbox | None = None
     fanout: HubFanout | None = None
+    watch: AccessWatch | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Run the connection; however it ends (close, drop, error, cancellation), release what it holds."""
@@ -97,6 +100,10 @@ class EventHubConsumer(HubMethods, AsyncWebsocketConsumer):
         self.outbox = Outbox(lambda text: send({"type": "websocket.send", "text": text}), self.drop)
         self.fanout = fanout_for(self.hub)
         await self.fanout.join(self)
+        if (access := self.scope.get(ACCESS)) is not None:  # what admitted it (admission.py), checked again
+            self.access = access
+            self.watch = access_watch()
+            self.watch.watch(self)
         self.handshaken = True
         await self.send(text_data=encode({}))
         self.outbox.start()
@@ -128,6 +135,14 @@ class EventHubConsumer(HubMethods, AsyncWebsocketConsumer):
             self.release()
             self.spawn(self.goodbye(close(reason, allow_reconnect=True)))
 
+    def revoke(self, reason: str) -> None:
+        """Close for good (the caller's access was withdrawn): release now, a Close message without allowReconnect
+        and the socket's close in a task."""
+        if not self.closing:
+            logger.info("Hub %s: closing a connection: %s", self.hub, reason)
+            self.release()
+            self.spawn(self.goodbye(close(f"Access withdrawn: {reason}")))
+
     # -- ending -------------------------------------------------------------------------------
 
     async def handshake_deadline(self, timeout: float) -> None:
@@ -154,6 +169,9 @@ class EventHubConsumer(HubMethods, AsyncWebsocketConsumer):
         if self.fanout is not None:
             self.fanout.leave(self)
             self.fanout = None
+        if self.watch is not None:
+            self.watch.forget(self)
+            self.watch = None
         if self.outbox is not None:
             self.outbox.close()
         current = asyncio.current_task()
