@@ -58,6 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "distributed_core.api.errors.JsonErrorsMiddleware",  # first: it turns every other one's error pages into JSON
+    # each request's cause for the events it records, and its metrics (the OpenTelemetry middleware, which
+    # starts or continues the request's trace, is put before all of these by tracing.setup_tracing)
+    "distributed_core.observability.middleware.ObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -178,11 +181,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Every line carries the trace id of what it is about ("-" for none); LOG_FORMAT=json: one JSON object per line
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"trace_id": {"()": "distributed_core.observability.logs.TraceIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [trace %(trace_id)s]: %(message)s"},
+        "json": {"()": "distributed_core.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if env.str("LOG_FORMAT", default="plain") == "json" else "plain",
+            "filters": ["trace_id"],
+        }
+    },
     "loggers": {
         "distributed_core": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     },
