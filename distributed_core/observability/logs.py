@@ -12,9 +12,14 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from ..events.log import current_trace_id
-
 __all__ = ["JsonFormatter", "TraceIdFilter"]
+
+
+def current_trace_id() -> str:
+    """The trace id in force (`events.log.cause`), imported when first asked: logging is set up before the apps."""
+    from ..events.log.cause import current_trace_id as trace_id_in_force
+
+    return trace_id_in_force()
 
 
 class TraceIdFilter(logging.Filter):
