@@ -15,7 +15,7 @@ The log is the truth; publishing is best effort on top of it. It knows nothing o
 serve it or the listeners that follow them.
 """
 
-from .cause import Cause, applied_source, applying_from, caused_by, current_cause, current_trace_id, parse_traceparent
+from .cause import Cause, applied_source, applying_from, caused_by, current_cause, current_trace_id
 from .prune import Pruned, prune_events, prune_floor
 from .publisher import Publisher, bind_loop, group_name, publish
 from .record import entity_payload, events_after, record_event, record_events, stamp
@@ -41,7 +41,6 @@ __all__ = [
     "hubs",
     "last_seq",
     "next_seq",
-    "parse_traceparent",
     "prune_events",
     "prune_floor",
     "publish",

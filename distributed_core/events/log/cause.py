@@ -30,7 +30,6 @@ __all__ = [
     "caused_by",
     "current_cause",
     "current_trace_id",
-    "parse_traceparent",
 ]
 
 
@@ -105,15 +104,3 @@ def caused_by(cause: Cause) -> Iterator[Cause]:
 def _span_trace_id() -> str:
     context = trace.get_current_span().get_span_context()
     return format(context.trace_id, "032x") if context.is_valid else ""
-
-
-def parse_traceparent(value: str) -> str:
-    """The trace id of a W3C `traceparent` (`00-<32 hex>-<16 hex>-<2 hex>`), "" when it is not one."""
-    parts = (value or "").strip().split("-")
-    if len(parts) < 4 or len(parts[1]) != 32 or parts[1] == "0" * 32:
-        return ""
-    try:
-        int(parts[1], 16)
-    except ValueError:
-        return ""
-    return parts[1].lower()
