@@ -113,6 +113,7 @@ def test_metrics_count_requests_hub_connections_and_events(suite, proposals):
         wait_until(lambda: metric('dd_hub_connections{hub="proposal"}') == connections + 1, message="connection")
     wait_until(lambda: metric('dd_hub_connections{hub="proposal"}') == connections, message="connection closed")
     assert 'dd_listener_lag_events{source="workflows/package"}' in proposals.get("/metrics").text
+    wait_until(lambda: metric('dd_listener_connected{source="workflows/package"}') == 1, message="listener connected")
 
 
 def test_the_timeline_and_metrics_of_a_closed_node_refuse_who_may_not_read(closed_suite):

@@ -4,7 +4,7 @@ The counters and histograms the process keeps (`distributed_core.metrics`: reque
 connections, events appended, gateway calls, refused sign-ins), and what the database says when
 it is scraped: each listener's lag in events (the hub's last seq as last heard, minus the
 cursor) and in seconds (how long since its cursor last moved, while it is behind; 0 when it is
-not), and the events parked as dead letters per source. The database's values are the same
+not), whether it is connected, and the events parked as dead letters per source. The database's values are the same
 whoever serves the scrape, so they need no multiprocess mode; the process's own values do: with
 `PROMETHEUS_MULTIPROC_DIR` set (see `distributed_core.metrics`) the scrape adds up every
 process's files.
@@ -35,10 +35,10 @@ __all__ = ["ListenerCollector", "count_refused_sign_ins", "metrics_view"]
 
 
 class ListenerCollector(Collector):
-    """Listener lag (events, seconds) per source and parked events per source, read from the database."""
+    """Listener lag (events, seconds), connection and parked events per source, read from the database."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        """The three gauges, one sample per listener source."""
+        """The gauges, one sample per listener source."""
         lag = GaugeMetricFamily("dd_listener_lag_events", "Events of the source hub not applied yet", labels=["source"])
         seconds = GaugeMetricFamily(
             "dd_listener_lag_seconds",
@@ -46,9 +46,13 @@ class ListenerCollector(Collector):
             labels=["source"],
         )
         parked = GaugeMetricFamily("dd_parked_events", "Events parked as dead letters, per source", labels=["source"])
+        connected = GaugeMetricFamily(
+            "dd_listener_connected", "1 while the listener is connected to its source hub", labels=["source"]
+        )
         now = timezone.now()
         for cursor in ListenerCursor.objects.order_by("source"):
             lag.add_metric([cursor.source], cursor.lag)
+            connected.add_metric([cursor.source], 1 if cursor.connected else 0)
             since = cursor.last_event_at or cursor.date_modified
             seconds.add_metric([cursor.source], (now - since).total_seconds() if cursor.lag and since else 0.0)
         counts = (
@@ -59,7 +63,7 @@ class ListenerCollector(Collector):
         )
         for source, count in counts:
             parked.add_metric([source], count)
-        yield from (lag, seconds, parked)
+        yield from (lag, seconds, parked, connected)
 
 
 @protected("distributed_core.view_listenercursor")
