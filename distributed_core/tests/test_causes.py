@@ -65,3 +65,18 @@ def test_log_lines_carry_the_trace_id_and_json_is_one_object_per_line():
         "message": "hello you",
         "traceId": TRACE_A,
     }
+
+
+def test_a_listener_restarted_mid_stream_keeps_each_cause_right():
+    notes = [Note.objects.create(title=f"n{i}", value="v") for i in range(4)]
+    stream = [
+        ("OnRename", {"seq": n + 1, "data": {"note": notes[n].pk, "title": f"t{n}"}, "traceId": f"{n + 1:032x}"})
+        for n in range(4)
+    ]
+    apply_batch("billing/remote", stream[:2], RenameSaga())  # then the listener stops
+    result = apply_batch("billing/remote", stream, RenameSaga())  # restarted: it replays from the start
+    assert (result.duplicates, result.applied) == (2, 2)
+    events = list(Event.objects.filter(hub="note").order_by("seq"))
+    assert [(event.cause["event"]["seq"], event.trace_id) for event in events] == [
+        (n + 1, f"{n + 1:032x}") for n in range(4)
+    ]
