@@ -26,6 +26,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from ...conf import dd_settings
+from ...metrics import HUB_CONNECTIONS
 from ..log import group_name, last_seq
 from ..protocol import MessageType, encode, invocation
 
@@ -108,6 +109,7 @@ class HubFanout:
     async def join(self, subscriber: Subscriber) -> None:
         """Add a connection: it gets every record published once this returns."""
         self.subscribers.add(subscriber)
+        HUB_CONNECTIONS.labels(self.hub).set(len(self.subscribers))
         if self.feed is None or self.feed.done():
             self.ready = self.loop.create_future()
             self.feed = asyncio.create_task(self.run(self.ready))
@@ -116,6 +118,7 @@ class HubFanout:
     def leave(self, subscriber: Subscriber) -> None:
         """Remove a connection; the last one out stops the feed."""
         self.subscribers.discard(subscriber)
+        HUB_CONNECTIONS.labels(self.hub).set(len(self.subscribers))
         if not self.subscribers and self.feed is not None:
             self.feed.cancel()
             self.feed = None
