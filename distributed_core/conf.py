@@ -304,6 +304,22 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         "seconds an idle keep-alive connection stays open between requests",
         variable="SERVER_KEEPALIVE_TIMEOUT",
     ),
+    Setting(
+        "DD_DRAIN_SECONDS",
+        5.0,
+        NUMBER,
+        "seconds a server process keeps serving after SIGTERM with `/ready/` answering 503, so that a balancer "
+        "stops routing to it, before it tells its hub clients to reconnect and stops (`0`: stop at once)",
+        variable="DRAIN_SECONDS",
+    ),
+    Setting(
+        "DD_SERVER_GRACEFUL_TIMEOUT",
+        30.0,
+        NUMBER,
+        "seconds `manage.py serve` gives the requests in flight to finish once it stops (after the drain); "
+        "then they are cancelled",
+        variable="SERVER_GRACEFUL_TIMEOUT",
+    ),
 )
 """Every core setting, declared once: what the base settings, `dd_settings` and the settings reference read."""
 

@@ -33,7 +33,7 @@ def test_two_nodes_sharing_one_redis_never_receive_each_others_events(tmp_path):
     )
     shared = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
     shared.update(
-        {"DEBUG": "1", "PYTHONUNBUFFERED": "1", "REDIS_URL": REDIS, "RUN_LISTENERS": "0"}
+        {"DEBUG": "1", "PYTHONUNBUFFERED": "1", "REDIS_URL": REDIS, "RUN_LISTENERS": "0", "DRAIN_SECONDS": "0"}
         | {"CHANNEL_LAYER_PREFIX": f"dd-shared-{secrets.token_hex(4)}", "SECRET_KEY": secrets.token_urlsafe(50)}
     )
     (tmp_path / "workflows").mkdir()
