@@ -267,6 +267,14 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         variable="LISTENER_RETRY_BACKOFF",
     ),
     Setting(
+        "DD_LISTENER_LEASE_SECONDS",
+        6.0,
+        NUMBER,
+        "seconds the active listener process of a source holds its lease without renewing it (it renews it every "
+        "third of that); a standby takes over within about this long after it dies",
+        variable="LISTENER_LEASE_SECONDS",
+    ),
+    Setting(
         "DD_SERVER_THREADS",
         16,
         INTEGER,
