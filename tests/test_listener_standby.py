@@ -1,5 +1,5 @@
 """Two `manage.py listen` processes for one source: one applies, the other stands by and takes over within 10 s of
-the first one's kill -9; every saga effect happens once."""
+the first one's kill -9 (and within one renewal of a clean stop); every saga effect happens once."""
 
 from __future__ import annotations
 
@@ -81,6 +81,20 @@ def test_one_listener_is_active_the_standby_takes_over_after_a_kill_and_effects_
         package = submit(proposals, after)
         wait_until(lambda: linked(proposals, after, package), timeout=20, message="the new active one applied")
 
+        # a clean stop (SIGTERM) lets go of the lease at once: a new standby takes over within one renewal
+        third = listen(suite, tmp_path / "listen-3.log")
+        try:
+            wait_until(lambda: roles(proposals).get(third.pid) == "standby", timeout=30, message="a new standby")
+            standby.terminate()
+            assert standby.wait(timeout=10) == 0
+            wait_until(lambda: roles(proposals).get(third.pid) == "active", timeout=4, message="handed over")
+            assert standby.pid not in roles(proposals)  # its row went with it
+            last = create_proposal(proposals, "After the hand-over")
+            last_package = submit(proposals, last)
+            wait_until(lambda: linked(proposals, last, last_package), timeout=20, message="the third one applied")
+        finally:
+            stop_process(third)
+
         # every saga effect once: one "linked" announcement per package in the proposals node's event log
         with HubClient(suite.proposals.url.replace("http", "ws") + "/events/proposal") as hub:
             hub.invoke("Replay", [0])
@@ -90,7 +104,7 @@ def test_one_listener_is_active_the_standby_takes_over_after_a_kill_and_effects_
                 for target, event in hub.events
                 if target == "OnUpdate" and "linked to package" in event["message"]
             ]
-        for linked_package in [*packages, package]:
+        for linked_package in [*packages, package, last_package]:
             once = re.compile(rf"linked to package {linked_package['id']}\b")
             assert sum(bool(once.search(message)) for message in announcements) == 1, announcements
         print(f"standby took over {took_over:.1f} s after kill -9 of the active listener")

@@ -128,13 +128,17 @@ async def run_leased(
             await _stop(listening)
         with contextlib.suppress(Exception):
             await db(lease.release)
-        await db(database.close)
+        await db(_close_connection)  # the lease thread's own (`database.close` here would be the loop thread's)
         executor.shutdown(wait=False)
 
 
 async def _stop(task: asyncio.Task) -> None:
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
+
+
+def _close_connection() -> None:
+    database.close()
 
 
 def _on_lease_thread(function: Callable[[], Any]) -> Any:
