@@ -7,6 +7,8 @@ import http.server
 import os
 import secrets
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -134,5 +136,44 @@ def test_a_second_sigterm_during_the_drain_stops_at_once(tmp_path):
         wait_until(lambda: requests.get(f"{node.url}/ready/", timeout=2).status_code == 503, timeout=5)
         node.process.send_signal(signal.SIGTERM)
         assert node.process.wait(timeout=10) == 0
+    finally:
+        stop_process(node.process)
+
+
+def test_a_gunicorn_worker_with_the_drain_hook_is_unready_while_it_keeps_serving_then_exits_0(tmp_path):
+    """gunicorn has no lifespan: its config's `post_worker_init` sets the drain up (docs/operations.md)."""
+    (tmp_path / "drain_conf.py").write_text(
+        "def post_worker_init(worker):\n"
+        "    from distributed_core.serving.drain import drain_worker_on_sigterm\n\n"
+        "    drain_worker_on_sigterm()\n\n\n"
+        "graceful_timeout = 20\n"
+    )
+    (tmp_path / "node_wsgi.py").write_text(  # the node's WSGI application, as `<node>_project/wsgi.py` gives it
+        "import os\n\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proposals_project.settings')\n"
+        "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
+    env.update(
+        {"DEBUG": "1", "PYTHONUNBUFFERED": "1", "DD_DATA_DIR": str(tmp_path), "RUN_LISTENERS": "0"}
+        | {"SECRET_KEY": secrets.token_urlsafe(50), "DRAIN_SECONDS": str(DRAIN_SECONDS)}
+    )
+    node = NodeProcess("proposals", env, tmp_path)
+    node.migrate()
+    command = [sys.executable, "-m", "gunicorn", "-c", str(tmp_path / "drain_conf.py"), "--pythonpath", str(tmp_path)]
+    command += ["-b", f"127.0.0.1:{node.port}", "node_wsgi"]
+    with (tmp_path / "gunicorn.log").open("ab") as log:
+        node.process = subprocess.Popen(command, cwd=node.cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until(node.is_up, timeout=40, message="gunicorn serving the node")
+        node.process.send_signal(signal.SIGTERM)
+        signalled = time.monotonic()
+        wait_until(
+            lambda: requests.get(f"{node.url}/ready/", timeout=2).status_code == 503,
+            timeout=DRAIN_SECONDS / 2,
+            message="/ready/ 503 after SIGTERM",
+        )
+        assert requests.get(f"{node.url}/api/proposal/get", timeout=5).status_code == 200  # still serving
+        assert node.process.wait(timeout=DRAIN_SECONDS + 20) == 0
+        assert time.monotonic() - signalled >= DRAIN_SECONDS * 0.9  # it served through the drain
     finally:
         stop_process(node.process)

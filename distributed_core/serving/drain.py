@@ -15,12 +15,15 @@ covers every server that runs the node's ASGI app: `manage.py serve` and uvicorn
 installed (uvicorn's), which it calls once the hubs are closed: uvicorn itself closes WebSockets with
 1012 and nothing else, and sends the lifespan's shutdown only after they are gone.
 
-A process that serves without the ASGI lifespan (gunicorn's WSGI workers) calls `start_draining()`
-itself from a server hook, e.g. in a gunicorn config file:
+A process that serves without the ASGI lifespan (gunicorn's WSGI workers) sets it up from a server
+hook, in a gunicorn config file:
 
-    def worker_int(worker):  # SIGINT / SIGQUIT in a worker
-        from distributed_core.serving.drain import start_draining
-        start_draining()
+    def post_worker_init(worker):  # SIGTERM: /ready/ 503 at once, the worker's own stop DD_DRAIN_SECONDS later
+        from distributed_core.serving.drain import drain_worker_on_sigterm
+        drain_worker_on_sigterm()
+
+(the master's `graceful_timeout` must then exceed DD_DRAIN_SECONDS plus the longest request), or
+calls `start_draining()` from any other hook.
 
 A balancer stops routing to an instance when its readiness fails: `/ready/` must drop before the
 server stops accepting (nginx never retries a POST once sent).
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -38,7 +42,7 @@ from typing import Any
 
 from ..conf import dd_settings
 
-__all__ = ["drain", "drain_on_signals", "is_draining", "start_draining"]
+__all__ = ["drain", "drain_on_signals", "drain_worker_on_sigterm", "is_draining", "start_draining"]
 
 logger = logging.getLogger("distributed_core")
 
@@ -84,6 +88,30 @@ def drain_on_signals(loop: asyncio.AbstractEventLoop | None = None) -> bool:
     signalled = threading.Event()  # by either signal: a later one, of either kind, stops at once
     for sig, wait in ((signal.SIGTERM, dd_settings.drain_seconds), (signal.SIGINT, 0.0)):
         signal.signal(sig, _handler(loop, signal.getsignal(sig), wait, signalled))
+    return True
+
+
+def drain_worker_on_sigterm(wait: float | None = None) -> bool:
+    """For a server process without our event loop (a gunicorn worker, from its `post_worker_init` hook): SIGTERM
+    turns `/ready/` 503 at once and runs the handler it had (the worker's own graceful stop) `wait` seconds later
+    (DD_DRAIN_SECONDS), by sending itself SIGTERM again; a second SIGTERM runs it at once. False outside the main
+    thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    previous = signal.getsignal(signal.SIGTERM)
+    wait = dd_settings.drain_seconds if wait is None else wait
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if is_draining():
+            _call(previous, signum, frame)
+            return
+        start_draining()
+        # the signal again, later: its handler runs on the main thread, as the worker's own expects
+        timer = threading.Timer(wait, os.kill, (os.getpid(), signum))
+        timer.daemon = True
+        timer.start()
+
+    signal.signal(signal.SIGTERM, handle)
     return True
 
 

@@ -7,6 +7,7 @@ import asyncio
 import json
 import signal
 import threading
+import time
 
 import pytest
 from channels.routing import URLRouter
@@ -85,3 +86,22 @@ def test_the_first_signal_drains_then_calls_the_servers_handler_a_second_one_at_
             signal.signal(signal.SIGINT, previous_int)
 
     asyncio.run(scenario())
+
+
+def test_a_worker_without_our_loop_drains_then_gets_its_own_sigterm_handler_on_the_main_thread(fresh):
+    calls: list[tuple[int, bool]] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: calls.append((signum, is_main())))
+    try:
+        assert drain.drain_worker_on_sigterm(wait=0.2)
+        signal.raise_signal(signal.SIGTERM)
+        assert drain.is_draining() and calls == []  # not ready at once; the worker keeps serving
+        deadline = time.monotonic() + 5
+        while not calls and time.monotonic() < deadline:
+            time.sleep(0.02)  # the timer's SIGTERM interrupts this sleep and runs the handler here
+        assert calls == [(signal.SIGTERM, True)]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def is_main() -> bool:
+    return threading.current_thread() is threading.main_thread()
