@@ -30,7 +30,7 @@ from ...metrics import HUB_CONNECTIONS
 from ..log import group_name, last_seq
 from ..protocol import MessageType, encode, invocation
 
-__all__ = ["HubFanout", "Outbox", "Subscriber", "fanout_for"]
+__all__ = ["HubFanout", "Outbox", "Subscriber", "fanout_for", "fanouts"]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -45,8 +45,8 @@ class Subscriber(Protocol):
     def post(self, record: str) -> None:
         """Queue `record` for this connection, without waiting."""
 
-    def drop(self, reason: str) -> None:
-        """Close this connection with `reason`, allowing it to reconnect."""
+    def drop(self, reason: str) -> asyncio.Task | None:
+        """Close this connection with `reason` (none when empty), allowing it to reconnect; the task saying so."""
 
 
 class Outbox:
@@ -176,6 +176,12 @@ class HubFanout:
 
 
 _fanouts: dict[str, HubFanout] = {}
+
+
+def fanouts() -> list[HubFanout]:
+    """This process's fan-outs of the running event loop, one per hub that has had a connection."""
+    loop = asyncio.get_running_loop()
+    return [fanout for fanout in _fanouts.values() if fanout.loop is loop]
 
 
 def fanout_for(hub: str) -> HubFanout:
