@@ -49,6 +49,8 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 def post_worker_init(worker):
     """Drain on SIGTERM: `/ready/` turns 503 at once, the worker stops DRAIN_SECONDS later (serving.drain)."""
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):  # the app loaded is not a node's (its wsgi.py sets it)
+        return
     from distributed_core.serving.drain import drain_worker_on_sigterm
 
     drain_worker_on_sigterm()
