@@ -177,12 +177,13 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_startnode(args: argparse.Namespace) -> int:
-    from distributed_core.scaffold import ScaffoldError, render_node, validate_names
+    from distributed_core.scaffold import ScaffoldError, parse_listen, render_node, validate_names
 
     port = args.port or max(node["port"] for node in NODES) + 1
     target = node_dir(args.name)
     try:
         validate_names(args.name, args.entity, {node["name"] for node in NODES})
+        listens = [parse_listen(spec, args.name, {node["name"] for node in NODES}) for spec in args.listen]
         if target.exists():
             raise ScaffoldError(f"{target.relative_to(ROOT)} already exists")
         if not 1024 <= port <= 65535:
@@ -196,9 +197,10 @@ def cmd_startnode(args: argparse.Namespace) -> int:
         print(f"startnode: {error}", file=sys.stderr)
         return 2
     layout = {"suite_file": "nodes.json", "signalr_browser": SIGNALR_BROWSER.relative_to(ROOT).as_posix()}
-    written = render_node(target, args.name, args.entity, port, **layout)
+    written = render_node(target, args.name, args.entity, port, listens=listens, **layout)
     manage(args.name, "makemigrations", args.name, "-v", "0")
-    NODES.append({"name": args.name, "port": port})
+    # a node that listens runs its listeners in a process of their own under `up --workers N`
+    NODES.append({"name": args.name, "port": port, **({"listeners": True} if listens else {})})
     (ROOT / "nodes.json").write_text(json.dumps(NODES, indent=2) + "\n")
     print(f"Created the {args.name} node ({len(written)} files) in {target.relative_to(ROOT)}/, port {port}.")
     print("It is registered in nodes.json: `manage_all.py up` serves it, `manage_all.py test` tests it.")
@@ -401,6 +403,13 @@ def parser() -> argparse.ArgumentParser:
     startnode.add_argument("name", help="lowercase node name, e.g. invoices (the folder is <name>_node)")
     startnode.add_argument("--entity", required=True, help="CamelCase name of its Entity, e.g. Invoice")
     startnode.add_argument("--port", type=int, help="its port (default: the highest port in nodes.json + 1)")
+    startnode.add_argument(
+        "--listen",
+        action="append",
+        default=[],
+        metavar="NODE/HUB",
+        help="follow that hub of another node with a saga, e.g. workflows/package (repeatable)",
+    )
     startnode.set_defaults(func=cmd_startnode)
     test = sub.add_parser(
         "test", help="run every node's tests and the cross-node tests: SQLite + in-memory, then PostgreSQL + Redis"
