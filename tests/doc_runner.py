@@ -25,10 +25,19 @@ block, which the page does not show, tells the runner more:
   (what a listener applies arrives a moment after the command that caused it).
 - `<!-- test: skip: why -->`: the block is not run; the page's source says why.
 
+`<!-- test: background on 5002 -->` names the ports to wait for when the block names none (a
+proxy). Two comments stand on their own:
+
+- `<!-- test: setup` ... `-->`: bash the page does not show, run in its place: what a guide
+  supposes (a saga that keeps failing on an event), made real for the test.
+- `<!-- test: follows howto/<page>.md -->`, at the top: follow that page first, in the same copy
+  (a guide that goes on from another one).
+
 The ports a page names (5001, 5002, ...) are mapped to free ones, since another suite may be
 serving on this machine: the copy's nodes.json gets the free ports, and every `500N` of a
-command becomes its free port before the command runs. `python3` and `.venv/bin/python` are the
-Python that runs the tests, with `DD_SKIP_VENV=1`.
+command or of a file it writes becomes its free port. `python3` and `.venv/bin/python` are the
+Python that runs the tests, with `DD_SKIP_VENV=1`, and import the copy's `distributed_core` and
+`contracts` (`PYTHONPATH`), as a checkout's `.venv` imports its own.
 """
 
 from __future__ import annotations
@@ -54,6 +63,8 @@ FENCE = re.compile(
     re.S | re.M,
 )
 DIRECTIVE = re.compile(r"<!-- test: (?P<kind>background|output|eventually|skip)(?P<rest>[^\n]*?)\s*-->")
+SETUP = re.compile(r"^<!-- test: setup\n(?P<body>.*?)^-->$", re.S | re.M)
+FOLLOWS = re.compile(r"^<!-- test: follows (?P<page>\S+) -->$", re.M)
 # `# path` (Python), `// path` (JavaScript), `{# path #}` (a Django template)
 FILE_HEADER = re.compile(r"\A(?:#|//|\{#) (?P<path>[\w./-]+\.\w+)(?P<excerpt> \(excerpt\))?(?: #\})?\n")
 DOC_PORT = re.compile(r"\b500([1-9])\b")
@@ -82,13 +93,14 @@ class Block:
 
 
 def blocks_of(page: str) -> list[Block]:
-    """The fenced blocks of a page, in order, each with its directives."""
+    """The fenced blocks of a page and its hidden setup blocks, in page order, each with its directives."""
     found = []
     for match in FENCE.finditer(page):
         directives = [(d["kind"], d["rest"]) for d in DIRECTIVE.finditer(match["directives"])]
-        line = page.count("\n", 0, match.start("body"))
-        found.append(Block(match["lang"], match["body"], line, directives))
-    return found
+        found.append(Block(match["lang"], match["body"], page.count("\n", 0, match.start("body")), directives))
+    for match in SETUP.finditer(page):
+        found.append(Block("bash", match["body"], page.count("\n", 0, match.start("body"))))
+    return sorted(found, key=lambda block: block.line)
 
 
 class DocError(AssertionError):
@@ -206,6 +218,8 @@ class PageRun:
         env.update(
             {
                 "PATH": f"{shims}{os.pathsep}{env.get('PATH', '')}",
+                # the copy's distributed_core and contracts, not the checkout's editable install
+                "PYTHONPATH": str(self.root),
                 "DD_SKIP_VENV": "1",
                 "PYTHONUNBUFFERED": "1",
                 "CHANNEL_LAYER_PREFIX": f"doc-{secrets.token_hex(4)}",
@@ -215,35 +229,41 @@ class PageRun:
 
     # -- following the page ----------------------------------------------------------------
 
-    def follow(self, until: int | None = None) -> None:
-        """Take each block of the page in order (up to the line `until`); stop any server at the end."""
+    def follow(self) -> None:
+        """Take each block of the page in order (after the page it follows, if any); stop the servers at the end."""
         try:
-            for block in blocks_of(self.page.read_text()):
-                if until is not None and block.line >= until:
-                    break
-                try:
-                    self.take(block)
-                except (ValueError, OSError, subprocess.SubprocessError, TimeoutError) as error:
-                    raise DocError(self.where(block, str(error))) from error
+            text = self.page.read_text()
+            for earlier in FOLLOWS.finditer(text):
+                self.take_page(ROOT / "docs" / earlier["page"])
+                for server, _ in self.servers:
+                    stop(server)
+                self.servers.clear()
+            self.take_page(self.page)
         finally:
             for server, _ in self.servers:
                 stop(server)
 
-    def where(self, block: Block, problem: str) -> str:
-        return f"{self.page.relative_to(ROOT)}, block at line {block.line}: {problem}"
+    def take_page(self, page: Path) -> None:
+        for block in blocks_of(page.read_text()):
+            try:
+                self.take(block)
+            except (ValueError, OSError, subprocess.SubprocessError, TimeoutError) as error:
+                raise DocError(where(page, block, str(error))) from error
+            except DocError as error:
+                raise DocError(where(page, block, str(error))) from None
 
     def take(self, block: Block) -> None:
         if block.wants("skip"):
             return
         header = FILE_HEADER.match(block.body)
         if block.lang == "diff":
-            apply_diff(self.root, block.body)
+            apply_diff(self.root, self.mapped(block.body))
         elif header and header["excerpt"]:
             check_excerpt(self.root, header["path"], block.body[header.end() :])
         elif header:
             path = self.root / header["path"]
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(block.body[header.end() :])
+            path.write_text(self.mapped(block.body[header.end() :]))
         elif block.lang == "bash" and block.wants("background"):
             self.start_server(block)
         elif block.lang == "bash":
@@ -259,7 +279,7 @@ class PageRun:
             if not missing:
                 return
             if not eventually or time.monotonic() > deadline:
-                raise DocError(self.where(block, f"the output lacks {missing}:\n{output[-3000:]}"))
+                raise DocError(f"the output lacks {missing}:\n{output[-3000:]}")
             time.sleep(0.5)
 
     def bash(self, block: Block) -> str:
@@ -277,7 +297,7 @@ class PageRun:
         output = done.stdout + done.stderr
         self.transcript.append(f"$ {block.body}{output}")
         if done.returncode != 0:
-            raise DocError(self.where(block, f"exited with {done.returncode}:\n{output[-3000:]}"))
+            raise DocError(f"exited with {done.returncode}:\n{output[-3000:]}")
         for entry in state.read_text().split("\0"):
             name, _, value = entry.partition("=")
             if name and name not in {"PWD", "OLDPWD", "SHLVL", "_"}:
@@ -287,7 +307,9 @@ class PageRun:
     def start_server(self, block: Block) -> None:
         """Start the block in its own process group (a terminal of its own) and wait until it serves."""
         script = self.mapped(block.body)
-        ports = [int(port) for port in re.findall(r"--port[ =](\d+)", script)]
+        named = " ".join(block.wants("background"))
+        ports = [self.port_for(int(port)) for port in re.findall(r"\d+", named)]
+        ports = ports or [int(port) for port in re.findall(r"--port[ =](\d+)", script)]
         if not ports:
             ports = [node["port"] for node in json.loads((self.root / "nodes.json").read_text())]
         for server, serving in list(self.servers):
@@ -316,6 +338,13 @@ class PageRun:
 
     def server_output(self) -> str:
         return self.server_log.read_text(errors="replace")[-3000:]
+
+
+def where(page: Path, block: Block, problem: str) -> str:
+    """Where on which page a block could not be followed, and why."""
+    if problem.startswith("docs/"):  # said already by a nested page
+        return problem
+    return f"{page.relative_to(ROOT)}, block at line {block.line}: {problem}"
 
 
 def stop(server: subprocess.Popen) -> None:
