@@ -116,17 +116,24 @@ def apply_diff(root: Path, diff: str) -> Path:
     path = root / target
     created = any(line.startswith("--- /dev/null") for line in lines)
     text = "" if created else path.read_text()
-    hunks: list[list[str]] = []
+    hunks: list[tuple[str, list[str]]] = []
     for line in lines:
         if line.startswith("@@"):
-            hunks.append([])
+            hunks.append((line, []))
         elif hunks and not line.startswith(("--- ", "+++ ")):
-            hunks[-1].append(line if line else " ")  # an editor may strip a context line's one space
+            hunks[-1][1].append(line if line else " ")  # an editor may strip a context line's one space
     if not hunks:
         raise ValueError(f"the diff of {target} has no hunk")
-    for hunk in hunks:
-        old = "".join(line[1:] + "\n" for line in hunk if line[0] in " -")
-        new = "".join(line[1:] + "\n" for line in hunk if line[0] in " +")
+    for header, hunk in hunks:
+        old_lines = [line[1:] for line in hunk if line[0] in " -"]
+        new_lines = [line[1:] for line in hunk if line[0] in " +"]
+        counts = re.match(r"@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", header)
+        # `patch` and `git apply` read these counts: a reader who applies the diff needs them right
+        if counts is None or [int(n or 1) for n in counts.groups()] != [len(old_lines), len(new_lines)]:
+            found = f"{len(old_lines)} old and {len(new_lines)} new lines"
+            raise ValueError(f"{header!r} of {target}: the hunk has {found}")
+        old = "".join(line + "\n" for line in old_lines)
+        new = "".join(line + "\n" for line in new_lines)
         if created:
             text = new
             continue
