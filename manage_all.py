@@ -393,11 +393,17 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--workers", type=int, default=1, help="ASGI worker processes per node (needs REDIS_URL when > 1)")
     up.set_defaults(func=cmd_up)
     setuser = sub.add_parser("setuser", help="create or update one account on every node (password: DD_USER_PASSWORD)")
-    setuser.add_argument("username")
+    setuser.add_argument("username", help="the account's name, the same on every node")
     setuser.add_argument("--group", action="append", default=[], help="e.g. approvers (skipped where missing)")
     setuser.add_argument("--permission", action="append", default=[], help="e.g. workflows.view_package")
-    for flag in ("superuser", "staff", "disable", "enable"):
-        setuser.add_argument(f"--{flag}", action="store_true")
+    flags = {
+        "superuser": "every permission, and the admin",
+        "staff": "may sign in to the admin",
+        "disable": "disable the account (it can no longer sign in)",
+        "enable": "enable a disabled account",
+    }
+    for flag, text in flags.items():
+        setuser.add_argument(f"--{flag}", action="store_true", help=text)
     setuser.set_defaults(func=cmd_setuser)
     startnode = sub.add_parser("startnode", help="generate a new node beside the others and register it")
     startnode.add_argument("name", help="lowercase node name, e.g. invoices (the folder is <name>_node)")
