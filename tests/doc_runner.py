@@ -26,12 +26,13 @@ block, which the page does not show, tells the runner more:
 - `<!-- test: skip: why -->`: the block is not run; the page's source says why.
 
 `<!-- test: background on 5002 -->` names the ports to wait for when the block names none (a
-proxy). Two comments stand on their own:
+proxy). Three comments stand on their own:
 
 - `<!-- test: setup` ... `-->`: bash the page does not show, run in its place: what a guide
   supposes (a saga that keeps failing on an event), made real for the test.
 - `<!-- test: follows howto/<page>.md -->`, at the top: follow that page first, in the same copy
   (a guide that goes on from another one).
+- `<!-- test: stop 5002 -->`: the reader stops what serves that port (Ctrl-C in its terminal).
 
 The ports a page names (5001, 5002, ...) are mapped to free ones, since another suite may be
 serving on this machine: the copy's nodes.json gets the free ports, and every `500N` of a
@@ -64,13 +65,14 @@ FENCE = re.compile(
 )
 DIRECTIVE = re.compile(r"<!-- test: (?P<kind>background|output|eventually|skip)(?P<rest>[^\n]*?)\s*-->")
 SETUP = re.compile(r"^<!-- test: setup\n(?P<body>.*?)^-->$", re.S | re.M)
+STOP = re.compile(r"^<!-- test: stop (?P<ports>[\d ]+) -->$", re.M)
 FOLLOWS = re.compile(r"^<!-- test: follows (?P<page>\S+) -->$", re.M)
 # `# path` (Python), `// path` (JavaScript), `{# path #}` (a Django template)
 FILE_HEADER = re.compile(r"\A(?:#|//|\{#) (?P<path>[\w./-]+\.\w+)(?P<excerpt> \(excerpt\))?(?: #\})?\n")
 DOC_PORT = re.compile(r"\b500([1-9])\b")
 BLOCK_TIMEOUT = 300
 READY_TIMEOUT = 180.0
-EVENTUALLY_TIMEOUT = 30.0
+EVENTUALLY_TIMEOUT = 60.0  # a listener that reconnects with backoff on a busy machine
 
 
 @dataclass
@@ -100,6 +102,8 @@ def blocks_of(page: str) -> list[Block]:
         found.append(Block(match["lang"], match["body"], page.count("\n", 0, match.start("body")), directives))
     for match in SETUP.finditer(page):
         found.append(Block("bash", match["body"], page.count("\n", 0, match.start("body"))))
+    for match in STOP.finditer(page):
+        found.append(Block("stop", match["ports"], page.count("\n", 0, match.start())))
     return sorted(found, key=lambda block: block.line)
 
 
@@ -263,7 +267,9 @@ class PageRun:
         if block.wants("skip"):
             return
         header = FILE_HEADER.match(block.body)
-        if block.lang == "diff":
+        if block.lang == "stop":
+            self.stop_servers([self.port_for(int(port)) for port in block.body.split()])
+        elif block.lang == "diff":
             apply_diff(self.root, self.mapped(block.body))
         elif header and header["excerpt"]:
             check_excerpt(self.root, header["path"], block.body[header.end() :])
@@ -319,10 +325,7 @@ class PageRun:
         ports = ports or [int(port) for port in re.findall(r"--port[ =](\d+)", script)]
         if not ports:
             ports = [node["port"] for node in json.loads((self.root / "nodes.json").read_text())]
-        for server, serving in list(self.servers):
-            if set(serving) & set(ports):  # the reader stopped it (Ctrl-C) to serve these ports anew
-                stop(server)
-                self.servers.remove((server, serving))
+        self.stop_servers(ports)  # the reader stopped what served these ports (Ctrl-C) to serve them anew
         with self.server_log.open("ab") as log:
             server = subprocess.Popen(
                 ["bash", "-e", "-c", script],
@@ -342,6 +345,13 @@ class PageRun:
                 raise DocError(f"ports {waiting} not ready within {READY_TIMEOUT:g} s:\n{self.server_output()}")
             waiting = [port for port in waiting if not ready(port)]
             time.sleep(0.2)
+
+    def stop_servers(self, ports: list[int]) -> None:
+        """Stop (Ctrl-C) every server that serves one of `ports`."""
+        for server, serving in list(self.servers):
+            if set(serving) & set(ports):
+                stop(server)
+                self.servers.remove((server, serving))
 
     def server_output(self) -> str:
         return self.server_log.read_text(errors="replace")[-3000:]
