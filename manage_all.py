@@ -4,7 +4,9 @@
     python3 manage_all.py up      # set up .venv, migrate, seed, serve every node (Ctrl-C stops)
     python3 manage_all.py test    # set up .venv, run every node's tests and the cross-node tests
 
-Also: migrate, seed, check [--deploy], setuser NAME [--group G], startnode NAME --entity ENTITY.
+Also: migrate, seed, check [--deploy], setuser NAME [--group G], startnode NAME --entity ENTITY
+[--listen NODE/HUB], and rehearse (the production layout of deploy/ on this machine, checked; see
+docs/deployment.md). Every subcommand: docs/reference/commands.md.
 Set DD_SKIP_VENV=1 to use the current Python environment instead of .venv: it must have
 requirements.txt installed and this project too (`pip install -e . --no-deps`), since the nodes
 import distributed_core and contracts as installed packages.
@@ -206,6 +208,18 @@ def cmd_startnode(args: argparse.Namespace) -> int:
     print("It is registered in nodes.json: `manage_all.py up` serves it, `manage_all.py test` tests it.")
     print(f"Try: python3 manage_all.py up, then curl http://127.0.0.1:{port}/api/{args.entity.lower()}/get")
     return 0
+
+
+def cmd_rehearse(args: argparse.Namespace) -> int:
+    """deploy/rehearsal: two loopback hosts, nginx, PostgreSQL and Redis, checked under traffic and failures."""
+    missing_js = ensure_js_packages()  # the image's build runs `npm ci`: the apps' SignalR client ships collected
+    if missing_js:
+        print(f"NOTE: {missing_js}; the apps' live updates are left out of the static files.", flush=True)
+    sys.path.insert(0, str(ROOT / "deploy"))
+    from rehearsal import main as rehearse
+
+    rehearse_args = args.rehearse_args[1:] if args.rehearse_args[:1] == ["--"] else args.rehearse_args
+    return rehearse(ROOT, rehearse_args)
 
 
 # -- tests -------------------------------------------------------------------------------------
@@ -417,6 +431,11 @@ def parser() -> argparse.ArgumentParser:
         help="follow that hub of another node with a saga, e.g. workflows/package (repeatable)",
     )
     startnode.set_defaults(func=cmd_startnode)
+    rehearse = sub.add_parser(
+        "rehearse", help="run deploy/'s production layout on this machine (nginx, PostgreSQL, Redis) and check it"
+    )
+    rehearse.add_argument("rehearse_args", nargs=argparse.REMAINDER, help="e.g. --only abf, --timeout 600")
+    rehearse.set_defaults(func=cmd_rehearse)
     test = sub.add_parser(
         "test", help="run every node's tests and the cross-node tests: SQLite + in-memory, then PostgreSQL + Redis"
     )

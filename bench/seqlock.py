@@ -19,7 +19,7 @@ rounds of four variants:
                the reference for what any lock costs)
 
 Publishing after commit is left out (stubbed) in every variant: a served node hands it to its
-event loop without waiting (events/publisher.py). Throughput is the total of all writers;
+event loop without waiting (events/log/publisher.py). Throughput is the total of all writers;
 latency is one command's, begin to commit.
 """
 
@@ -43,17 +43,19 @@ WORKER = """
 import json, os, time
 from django.db import transaction
 from distributed_core import commands
-from distributed_core.events import log
-from distributed_core.api.serializers import serializer_for
+from distributed_core.events import Hub
+from distributed_core.events.log import record
+from distributed_core.serializers import serializer_for
 from distributed_core.models import Event, HubSequence
 from distributed_core.wire import to_wire
 from workflows.commands import PackageCommand
 
 variant, writer, count, start_at = {variant!r}, {writer}, {count}, {start_at}
-log.publish = lambda event: None  # a served node queues this on its loop; left out of every variant
+record.publish = lambda event: None  # a served node queues this on its loop; left out of every variant
 
 
 def record_before(hub, target, *, entity=None, entity_id=None, message=""):
+    hub = str(hub)  # a Hub, or its name
     sequence, _ = HubSequence.objects.select_for_update().get_or_create(hub=hub)
     sequence.last_seq += 1
     sequence.save(update_fields=["last_seq"])
@@ -63,12 +65,16 @@ def record_before(hub, target, *, entity=None, entity_id=None, message=""):
         data=to_wire(serializer_for(type(entity))(entity).data) if entity is not None else None,
         message=message,
     )
-    transaction.on_commit(lambda: log.publish(event))
+    transaction.on_commit(lambda: record.publish(event))
     return event
 
 
 class Command(PackageCommand):
-    hub = None if variant == "no event" else ("package-" + str(writer) if variant == "unshared" else "package")
+    hub = Hub("package-" + str(writer)) if variant == "unshared" else None  # None: the package hub
+
+    def announce(self, target, entity, message):
+        if variant != "no event":
+            super().announce(target, entity, message)
 
 
 if variant == "before":

@@ -10,22 +10,20 @@ the gateway names the user it acts for), null when nobody signed in (an open nod
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any
-
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from rest_framework import serializers
 
 from distributed_core.api.routes import Reads, Returns, route
-from distributed_core.api.serializers import MAX_ID, StrictCharField, UnknownFieldsRefused, value_field
 from distributed_core.conf import dd_settings
+from distributed_core.contract import ContractData
+from distributed_core.events import Hub
 from distributed_core.exceptions import GatewayError, GatewayUnavailable
 from distributed_core.gateway.client import GatewayClient
 from distributed_core.gateway.server import GATEWAY_ID
 from distributed_core.messages import ApiMessage, ValidationMessage
 from distributed_core.models import Entity
-from distributed_core.wire import TYPE_NAME, to_snake, to_wire
+from distributed_core.serializers import ContractSerializer
+from distributed_core.wire import TYPE_NAME
 
 from .core import Statuses
 
@@ -57,6 +55,9 @@ COMPLETED_STATES = (PackageStates.APPROVED, PackageStates.REJECTED)
 class Package(Entity):
     """Abstract Package contract; the workflows node stores the concrete one."""
 
+    # its changes go out at the workflows node's /events/package; other nodes' listeners follow it
+    hub = Hub("package")
+
     title = models.CharField(max_length=200, blank=True, default="")
     state = models.CharField(max_length=20, choices=PackageStates.choices, default=PackageStates.PENDING)
     result = models.CharField(max_length=20, choices=Statuses.choices, default=Statuses.ACTIVE)
@@ -75,61 +76,22 @@ class Package(Entity):
         return self.state in ACTIVE_STATES
 
 
-@dataclass
-class PackageData:
-    """A Package as another node sees it through the gateway (snake_case attributes)."""
-
-    entity_id: int
-    entity_type: str
-    value: str = ""
-    title: str = ""
-    id: int = 0
-    type: str = "Package"
-    state: str = PackageStates.PENDING.value
-    result: str = Statuses.ACTIVE.value
-    date_created: str | None = None
-    date_modified: str | None = None
-    submitted_by: str | None = None
-    decided_by: str | None = None
-    decided_at: str | None = None
-
-    @property
-    def is_active(self) -> bool:
-        """Whether the package still awaits a decision (Pending or Returned)."""
-        return self.state in ACTIVE_STATES
-
-    @classmethod
-    def from_wire(cls, data: dict[str, Any]) -> PackageData:
-        """A PackageData from the wire's camelCase object; keys it has no field for are ignored."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{to_snake(k): v for k, v in data.items() if to_snake(k) in names})
-
-    def to_wire(self) -> dict[str, Any]:
-        """The package as the wire carries it: camelCase, nulls omitted."""
-        return to_wire(asdict(self))
+class PackageData(ContractData, model=Package):
+    """A Package as another node sees it through the gateway (snake_case attributes): a dataclass of
+    Package's fields, made from the model (`ContractData`), with its `is_active`."""
 
 
-class PackageDataSerializer(UnknownFieldsRefused):
+class PackageDataSerializer(ContractSerializer):
     """The Package contract on the wire, for nodes that hold no Package model (e.g. a proxy of the gateway).
 
     Types only and unknown fields refused, as every entity serializer: the workflows node says
     what else is wrong.
     """
 
-    id = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
-    type = serializers.CharField(read_only=True)
-    value = value_field()
-    title = StrictCharField(required=False, allow_blank=True, max_length=200)
-    state = serializers.ChoiceField(choices=PackageStates.choices, read_only=True)
-    result = serializers.ChoiceField(choices=Statuses.choices, required=False)
-    entity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    entity_type = StrictCharField(max_length=100, validators=[RegexValidator(rf"\A{TYPE_NAME}\Z")])
-    # what only workflows writes; a null is omitted on the wire, so each may be absent
-    date_created = serializers.DateTimeField(read_only=True, allow_null=True)
-    date_modified = serializers.DateTimeField(read_only=True, allow_null=True)
-    submitted_by = serializers.CharField(read_only=True, allow_null=True)
-    decided_by = serializers.CharField(read_only=True, allow_null=True)
-    decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    class Meta:
+        model = Package
+        # what only workflows writes (`state` by its decisions); a null is omitted on the wire, so each may be absent
+        read_only_fields = ("state", "submitted_by", "decided_by", "decided_at")
 
 
 class WorkflowsGatewayRoutes:
@@ -204,12 +166,18 @@ class WorkflowsGateway(GatewayClient):
             return ValidationMessage(refusal.message.split("; "))
         return ValidationMessage(list(data.get("messages", [])))
 
-    def submit_package(self, package: PackageData) -> ApiMessage[PackageData]:
-        """Submit a new package (or resubmit a Returned one); the answer carries the stored package."""
-        data = self.call(self.routes.submit_package, package.to_wire())
+    def submit_package(self, package: PackageData, idempotency_key: str | None = None) -> ApiMessage[PackageData]:
+        """Submit a new package (or resubmit a Returned one); the answer carries the stored package.
+
+        Sent with `idempotency_key` (None: a new one), so that a retry never submits twice.
+        """
+        data = self.call(self.routes.submit_package, package.to_wire(), idempotency_key=idempotency_key)
         return ApiMessage(PackageData.from_wire(data["data"]), data.get("message", ""))
 
-    def withdraw_package(self, package_id: int) -> ApiMessage[int]:
-        """Withdraw (remove) the active package `package_id`; the answer carries its id."""
-        data = self.call(self.routes.withdraw_package, {"id": package_id})
+    def withdraw_package(self, package_id: int, idempotency_key: str | None = None) -> ApiMessage[int]:
+        """Withdraw (remove) the active package `package_id`; the answer carries its id.
+
+        Sent with `idempotency_key` (None: a new one), so that a retry answers its success again.
+        """
+        data = self.call(self.routes.withdraw_package, {"id": package_id}, idempotency_key=idempotency_key)
         return ApiMessage(data["data"], data.get("message", ""))

@@ -1,16 +1,18 @@
-"""Admin: a read-only base for entities (no edit may bypass a Command), the event log, the listeners."""
+"""Admin: a read-only base for entities (no edit may bypass a Command), the event log, the listeners, the
+stored answers of idempotent commands."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from .events.dead_letters import retry_dead_letter, skip_dead_letter
+from .events.listeners import retry_dead_letter, skip_dead_letter
 from .exceptions import ApplicationError
-from .models import DeadLetter, Event, ListenerCursor, ListenerPosition
+from .models import DeadLetter, Event, IdempotencyKey, ListenerCursor, ListenerPosition
 
 __all__ = [
     "DeadLetterAdmin",
     "EventAdmin",
+    "IdempotencyKeyAdmin",
     "ListenerCursorAdmin",
     "ListenerPositionAdmin",
     "ReadOnlyAdmin",
@@ -66,6 +68,16 @@ class ListenerPositionAdmin(ReadOnlyAdmin):
 
     list_display = ("hub", "listener", "seq", "date_modified")
     list_filter = ("hub",)
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    """The answers kept for retries with an `Idempotency-Key`, by caller and key. Read-only; expired ones go with
+    `prune_idempotency_keys` (deleting one lets a retry with its key act again)."""
+
+    list_display = ("date_created", "caller", "key", "status")
+    list_filter = ("status",)
+    search_fields = ("caller", "key")
 
 
 @admin.register(DeadLetter)

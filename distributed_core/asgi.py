@@ -39,8 +39,8 @@ class NodeApplication:
     async def lifespan(self, receive, send) -> None:
         """Start the listeners on startup (when they run in-process) and cancel them on shutdown."""
         from .conf import dd_settings
-        from .events.publisher import bind_loop
-        from .events.runner import run_listeners
+        from .events.listeners import run_listeners
+        from .events.log import bind_loop
 
         while True:
             message = await receive()
@@ -81,9 +81,7 @@ def node_application() -> NodeApplication:
 
     from .checks import open_node_warnings
     from .conf import dd_settings
-    from .events.admission import HubAdmission
-    from .events.capacity import HubConnectionCap
-    from .events.hub import EventHubConsumer
+    from .events.hubs import EventHubConsumer, HubAdmission, HubConnectionCap
     from .serving.bridge import WsgiBridge
 
     for warning in open_node_warnings():

@@ -13,7 +13,10 @@ are declared in `distributed_core.conf.CORE_SETTINGS` (default, variable, type, 
 this module and `dd_settings` read.
 """
 
+from datetime import timedelta
+
 from corsheaders.defaults import default_headers
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from distributed_core import conf
@@ -38,7 +41,9 @@ CORS_ALLOWED_ORIGINS, CSRF_TRUSTED_ORIGINS = browser_origins(DEBUG)
 # like the original's apps on http://localhost:3001; hubs check Origin by the same two settings
 CORS_ALLOWED_ORIGIN_REGEXES = loopback_origin_regexes(DEBUG)
 CORS_ALLOW_CREDENTIALS = True  # the SignalR browser client negotiates with credentials
-CORS_ALLOW_HEADERS = [*default_headers, "x-signalr-user-agent"]
+# a page of another origin may send a command's Idempotency-Key, and read whether its answer was a replay
+CORS_ALLOW_HEADERS = [*default_headers, "x-signalr-user-agent", "idempotency-key"]
+CORS_EXPOSE_HEADERS = ["Idempotent-Replayed"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,15 +54,23 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens stored as a hash; the model is distributed_core.auth's (KNOX_TOKEN_MODEL)
+    "axes",  # sign-in failures counted, past the limits a 429 (distributed_core.auth.lockout)
+    "csp",  # the Content-Security-Policy header (distributed_core.serving.csp)
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from the node's static files
     "channels",
     "distributed_core",
+    "distributed_core.auth",  # API tokens (app label distributed_auth)
 ]
 
 MIDDLEWARE = [
-    "distributed_core.api.errors.JsonErrorsMiddleware",  # first: it turns every other one's error pages into JSON
+    # first: its header goes on every answer, those the next ones make included; it makes no answer itself
+    "distributed_core.serving.csp.ContentSecurityPolicyMiddleware",
+    "distributed_core.api.errors.JsonErrorsMiddleware",  # it turns every other one's error pages into JSON
+    # probes ahead of the Host check and the HTTPS redirect: a balancer asks an instance by its own address
+    # over plain HTTP, which those would refuse (deploy/, docs/deployment.md)
+    "distributed_core.serving.probes.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes says: a locked-out sign-in answers 429 (auth.lockout)
 ]
 
 TEMPLATES = [
@@ -170,7 +184,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["distributed_core.api.permissions.SignedInUnlessOpen"],
     "SERVE_AUTHENTICATION": [
         *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
-        "distributed_core.gateway.credentials.ServiceCredentialAuthentication",
+        "distributed_core.auth.credentials.ServiceCredentialAuthentication",
     ],
     # Swagger UI from this node's static files (drf-spectacular-sidecar), not from a CDN's @latest
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -190,8 +204,80 @@ LOGGING = {
 
 # The DD_* settings of distributed_core, each declared once in distributed_core.conf.CORE_SETTINGS (listed in
 # docs/reference/settings.md): its environment variable's value, else its default. A node then sets its name,
-# hubs, gateways and listeners. Anonymous callers may do everything while DEBUG is on (the original's apps have
-# no sign-in); with DEBUG=0 only ALLOW_ANONYMOUS=1 opens a node, and `check --deploy` reports that as an error.
-# Decided here, as the settings load, so ALLOW_ANONYMOUS defaults to DEBUG (the declared None, "as DEBUG", is for
-# projects without these settings; the test runner turns DEBUG off later, which must not close a node's tests)
+# gateways and listeners; its hubs are declared on its models (`hub = Hub("name")`). Anonymous callers may do
+# everything while DEBUG is on (the original's apps have no sign-in); with DEBUG=0 only ALLOW_ANONYMOUS=1 opens
+# a node, and `check --deploy` reports that as an error. Decided here, as the settings load, so ALLOW_ANONYMOUS
+# defaults to DEBUG (the declared None, "as DEBUG", is for projects without these settings; the test runner
+# turns DEBUG off later, which must not close a node's tests)
 globals().update(conf.read_environment(defaults={"DD_ALLOW_ANONYMOUS": DEBUG}))
+
+# Deployment (deploy/, docs/deployment.md). The probes come right after the JSON errors in MIDDLEWARE.
+# Collected static files (STATIC_ROOT set, `collectstatic` run at build): hashed names and gzip,
+# served by WhiteNoise with a year's cache; without STATIC_ROOT (`up`, the tests) from the apps' folders.
+if STATIC_ROOT:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    WHITENOISE_USE_FINDERS = False
+
+# ---- Trust (issue 18): hashed API tokens, sign-in failure limits, Content-Security-Policy -------------------
+# (docs/security.md says what each protection does, its setting, and what an operator does when it fires)
+
+# API tokens: django-rest-knox stores each token's hash, in distributed_core.auth's model (an id, a device)
+KNOX_TOKEN_MODEL = "distributed_auth.ApiToken"
+
+# Django's cache: Redis when REDIS_URL is set, so that every worker and host of a node shares what is
+# in it (the sign-in failure counts), else this process's memory. Keys start with the suite's prefix
+# (CHANNEL_LAYER_PREFIX, as the channel layer's) and the node's name (cache_keys.node_cache_key).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+            "KEY_PREFIX": env.str("CHANNEL_LAYER_PREFIX", default="dd"),
+            "KEY_FUNCTION": "distributed_core.cache_keys.node_cache_key",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": "distributed_core.cache_keys.node_cache_key",
+        }
+    }
+
+# Sign-in failure limits (django-axes): DD_SIGN_IN_USERNAME_FAILURES for a username, or
+# DD_SIGN_IN_ADDRESS_FAILURES from a client address, within the cool-off, then 429 with Retry-After
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out attempt before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"  # the counts in Django's cache (Redis: shared)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either count locks: a username OR an address
+AXES_FAILURE_LIMIT = "distributed_core.auth.lockout.failure_limit"  # the two limits above as axes' one
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("SIGN_IN_COOLOFF", default=15 * 60))  # after the last failure
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # a refused attempt counts: Retry-After is the whole cool-off
+AXES_RESET_ON_SUCCESS = False  # else an account of one's own would reset one's address's count between guesses
+AXES_CLIENT_IP_CALLABLE = "distributed_core.auth.lockout.client_address"  # REMOTE_ADDR, or per DD_TRUSTED_PROXIES
+AXES_LOCKOUT_CALLABLE = "distributed_core.auth.lockout.lockout_response"  # JSON for the API, a page for pages
+AXES_CLIENT_STR_CALLABLE = "distributed_core.auth.lockout.describe_client"  # the log names who, quoted
+AXES_ENABLE_ADMIN = False  # the cache handler keeps no rows for axes' admin pages to show
+LOGGING["loggers"]["axes"] = {"handlers": ["console"], "level": "WARNING"}  # failures and lockouts
+# in-memory counts are right for one process (the embedded default); a deployment (DEBUG=0) sets REDIS_URL,
+# and axes warns (axes.W001) when it does not
+SILENCED_SYSTEM_CHECKS = ["axes.W001"] if DEBUG and not REDIS_URL else []
+
+# Content-Security-Policy on every answer (django-csp; serving.csp adds DD_GATEWAYS to connect-src)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "connect-src": [SELF],  # and the gateways' origins, http(s) and ws(s): the apps follow their hubs
+        "img-src": [SELF, "data:"],  # Swagger UI's icons are data: URLs
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}

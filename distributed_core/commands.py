@@ -3,9 +3,11 @@
 An `EntityCommand` owns the mutations of one entity type: `validate`, `save` (add when there is
 no id, update otherwise) and `remove`, plus whatever domain actions a subclass adds. Each takes
 ids and validated data, never a half-built model: it loads and locks the stored row itself, so
-what it checks is what it writes. Each public method is one database transaction, preceded by
-its `prepare_*` hook (the place for calls to other nodes, outside any lock); inside it, every
-write goes through `persist()`: the hooks, the write and the announcement, in one fixed order.
+what it checks is what it writes. Each public method is one database transaction (`atomic()`),
+preceded by its `prepare_*` hook (the place for calls to other nodes, outside any lock); inside
+it, every write goes through `persist()`: the hooks, the write and the announcement, in one fixed
+order. For a request sent with an `Idempotency-Key`, that transaction also stores the answer
+(`distributed_core.idempotency`), so a use case opens it once, and calls no other node after it.
 Who may write which field is the subclass's `policy` (see `distributed_core.policy`); who is
 acting is its `actor` (the viewsets pass the signed-in user's name), for the records that say so.
 """
@@ -20,8 +22,9 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 
 from . import signals
-from .events.log import record_event
+from .events.log import Hub, hubs, record_event
 from .exceptions import ApplicationError, Conflict, HookFailed, NotFound, ValidationFailed
+from .idempotency import command_transaction
 from .messages import ApiMessage, ValidationMessage
 from .models import Entity
 from .policy import WritePolicy
@@ -34,13 +37,14 @@ E = TypeVar("E", bound=Entity)
 class EntityCommand(Generic[E]):
     """Validates, saves and removes one entity type, one transaction each.
 
-    Subclasses set `model`, and may set `policy` (the fields clients may not freely write) and
-    `hub` (where changes are announced: OnAdd, OnUpdate, OnRemove, through the event log, in the
-    same transaction). They extend `get_validation_messages()` with their rules.
+    Subclasses set `model`, and may set `policy` (the fields clients may not freely write). Changes
+    are announced (OnAdd, OnUpdate, OnRemove, through the event log, in the same transaction) on the
+    hub declared for the model (`hub = Hub("invoice")` on it), or on the one `hub` names. They
+    extend `get_validation_messages()` with their rules.
     """
 
     model: type[E]
-    hub: str | None = None
+    hub: Hub | str | None = None  # None: the hub declared for `model` (if any)
     policy: WritePolicy = WritePolicy()
 
     def __init__(self, actor: str | None = None) -> None:
@@ -60,7 +64,7 @@ class EntityCommand(Generic[E]):
         if self.listened(signals.prepare_save):
             preview, _ = self.policy.apply(self.get_model(), self.get(entity_id) if entity_id else None, data)
             self.hook(signals.prepare_save, "prepare_save", preview)
-        with transaction.atomic():
+        with self.atomic():
             stored = self.lock(entity_id) if entity_id else None
             entity, refusals = self.policy.apply(self.get_model(), stored, data)
             self.ensure_valid(entity, refusals)
@@ -69,7 +73,7 @@ class EntityCommand(Generic[E]):
     def remove(self, entity_id: int) -> ApiMessage[int]:
         """Delete the stored entity `entity_id`; the answer carries the removed id."""
         self.prepare_removal(entity_id)
-        with transaction.atomic():
+        with self.atomic():
             return self.delete(self.lock(entity_id))
 
     def prepare_removal(self, entity_id: int) -> None:
@@ -126,14 +130,27 @@ class EntityCommand(Generic[E]):
 
     def announce(self, target: str, entity: E, message: str) -> None:
         """Log an event on this command's hub, in the current transaction (published after commit)."""
-        if self.hub:
-            record_event(self.hub, target, entity=entity, message=message)
+        hub = self.get_hub()
+        if hub is not None:
+            record_event(hub, target, entity=entity, message=message)
+
+    def get_hub(self) -> Hub | str | None:
+        """Where this command's changes are announced: `hub`, else the hub declared for its model (None: nowhere)."""
+        return self.hub if self.hub is not None else hubs.for_model(self.get_model())
 
     def integrity_message(self, entity: E, error: IntegrityError) -> str:
         """The Conflict message when the database refuses a write; override it to word a constraint."""
         return f"{entity.type_name()} could not be saved: {error}"
 
     # -- helpers for subclasses -------------------------------------------------------------
+
+    def atomic(self) -> transaction.Atomic:
+        """The use case's transaction, opened after its calls to other nodes (`prepare_*`), never around one.
+
+        `transaction.atomic()`; while a request with an `Idempotency-Key` is answered, the answer is
+        stored in the same transaction, which then ends once it is (`idempotency.command_transaction`).
+        """
+        return command_transaction()
 
     def get_model(self) -> type[E]:
         """The subclass's `model`; a TypeError when it did not set it."""

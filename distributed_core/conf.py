@@ -96,7 +96,7 @@ class Setting:
     attribute: str = ""
     """Its name on `dd_settings`; empty: the name without `DD_`, lowercased."""
     normalise: Callable[[Any], Any] | None = None
-    """What the code gets from the typed value, when that is not the value itself (`hubs` lowercased)."""
+    """What the code gets from the typed value, when that is not the value itself (e.g. no empty tokens)."""
 
     def __post_init__(self):
         if not self.attribute:
@@ -153,9 +153,9 @@ CORE_SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "DD_AUTH_TOKEN_LIFETIME",
-        7 * 24 * 3600,
+        10 * 3600,
         NUMBER,
-        "seconds an API token (`POST /api/auth/token/`) stays valid after it is issued (7 days); `0`: until revoked",
+        "seconds an API token (`POST /api/auth/token/`) stays valid after it is issued (10 hours); `0`: until revoked",
         variable="AUTH_TOKEN_LIFETIME",
     ),
     Setting(
@@ -183,11 +183,12 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         normalise=_at_least_one,
     ),
     Setting(
-        "DD_HUBS",
-        (),
-        LIST,
-        'the hubs this node serves at `/events/<hub>`, e.g. `["invoice"]` (lowercased)',
-        normalise=lambda hubs: [hub.lower() for hub in hubs],
+        "DD_IDEMPOTENCY_TTL",
+        24 * 3600,
+        NUMBER,
+        "seconds a command's answer is kept for its `Idempotency-Key` (24 hours): a retry with the key within them "
+        "gets that answer again, without acting; `manage.py prune_idempotency_keys` deletes older ones",
+        variable="IDEMPOTENCY_TTL",
     ),
     Setting(
         "DD_HUB_KEEPALIVE_INTERVAL",
@@ -205,6 +206,16 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         NUMBER,
         "seconds a hub waits for a new connection's handshake before it closes it (SignalR's default)",
         variable="HUB_HANDSHAKE_TIMEOUT",
+    ),
+    Setting(
+        "DD_HUB_ACCESS_RECHECK",
+        2.0,
+        NUMBER,
+        "seconds between two checks of what admitted each hub connection (token, session, user, permission, "
+        "service credential), at least 0.1; one withdrawn closes the connection at the next check (`Replay` and "
+        "`Sync` check at once)",
+        variable="HUB_ACCESS_RECHECK",
+        normalise=lambda seconds: max(seconds, 0.1),
     ),
     Setting(
         "DD_HUB_MAX_CONNECTIONS",
@@ -272,6 +283,30 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         NUMBER,
         "seconds before a failing event's first retry; doubled for each further try",
         variable="LISTENER_RETRY_BACKOFF",
+    ),
+    Setting(
+        "DD_SIGN_IN_USERNAME_FAILURES",
+        5,
+        INTEGER,
+        "failed sign-ins of one username within the cool-off (`SIGN_IN_COOLOFF`) before it is locked out (429)",
+        variable="SIGN_IN_USERNAME_FAILURES",
+        normalise=_at_least_one,
+    ),
+    Setting(
+        "DD_SIGN_IN_ADDRESS_FAILURES",
+        20,
+        INTEGER,
+        "failed sign-ins from one client address within the cool-off before it is locked out (429)",
+        variable="SIGN_IN_ADDRESS_FAILURES",
+        normalise=_at_least_one,
+    ),
+    Setting(
+        "DD_TRUSTED_PROXIES",
+        0,
+        INTEGER,
+        "proxies in front of the node that append to `X-Forwarded-For` (nginx: 1); 0: the client is `REMOTE_ADDR`",
+        variable="TRUSTED_PROXIES",
+        normalise=lambda number: max(number, 0),
     ),
     Setting(
         "DD_SERVER_THREADS",

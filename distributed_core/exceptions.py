@@ -5,6 +5,8 @@
      ├── NotFound                          -> 404, no entity with that id
      ├── Conflict                          -> 400, the change lost a race or breaks a constraint
      ├── HookFailed(step, error)           -> the status of `error`: a hook receiver aborted the command
+     ├── KeyInFlight                       -> 409, a request with this Idempotency-Key is still being answered
+     ├── KeyReused                         -> 422, this Idempotency-Key came with another request before
      └── GatewayError                      -> 400, a remote node refused the call
           └── GatewayUnavailable           -> 503, the remote node is down or answered garbage
 
@@ -23,6 +25,8 @@ __all__ = [
     "GatewayError",
     "GatewayUnavailable",
     "HookFailed",
+    "KeyInFlight",
+    "KeyReused",
     "NotFound",
     "ValidationFailed",
 ]
@@ -68,6 +72,18 @@ class HookFailed(ApplicationError):
         self.step = step
         self.error = error
         self.status_code = error.status_code
+
+
+class KeyInFlight(ApplicationError):
+    """A request with the same `Idempotency-Key` from the same caller is still being answered: retry later."""
+
+    status_code = 409
+
+
+class KeyReused(ApplicationError):
+    """The `Idempotency-Key` was sent before with another request (route or body): a new request needs a new key."""
+
+    status_code = 422
 
 
 class GatewayError(ApplicationError):

@@ -10,9 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-__all__ = ["ApiMessage", "ValidationMessage"]
+__all__ = ["STATUS_DESCRIPTIONS", "ApiMessage", "ValidationMessage"]
 
 T = TypeVar("T")
+
+# What an answer of each status carries, written once: every operation's schema and the status table
+# of docs/wire-contract.md use these words (tests/test_wire_contract_doc.py compares them).
+STATUS_DESCRIPTIONS = {
+    400: "The message text, as a JSON string",
+    401: "Nobody identified: no signed-in user, API token or service credential",
+    403: "Not allowed: the caller lacks the route's permission, or its service credential is not valid",
+    404: "The message text, as a JSON string",
+    409: "A request with this Idempotency-Key is still being answered: the message text, as a JSON string",
+    422: "This Idempotency-Key came with another request before: the message text, as a JSON string",
+    503: "A backing service of the node is down (its database, Redis): ServiceUnavailable, with Retry-After",
+}
 
 
 @dataclass

@@ -46,10 +46,10 @@ class SagaBatch:
         return {pk: row for pk in pks if (row := self.rows[(model, pk)]) is not None}
 
     def save(self, row: models.Model, fields: tuple[str, ...]) -> None:
-        """Remember that `fields` of `row` changed (an Entity's dates are stamped now, as `save()` would)."""
+        """Remember that `fields` of `row` changed (an Entity is stamped now, as `save()` would: `saving_fields`)."""
         if isinstance(row, Entity):
             row.on_saving()
-            fields = (*fields, "date_modified")
+            fields = (*fields, *row.saving_fields)
         self.changed.setdefault(id(row), (row, set()))[1].update(fields)
 
     def announce(self, hub: str, target: str, entity: models.Model, message: str) -> None:

@@ -1,7 +1,6 @@
 """Sagas: the system-driven write side of a node, reacting to events from other nodes.
 
     class PaymentSaga(EntitySaga):
-        hub = "invoice"           # where its own changes are announced
         contract = PaymentData    # what the events' data is read as (a contract type)
 
         @handles("OnAdd")
@@ -10,7 +9,8 @@
 A saga declares one method per event target it handles. The EventListener calls `handle()`
 inside the transaction that also advances its cursor, so a saga method runs exactly once per
 event; it receives the event with its data already read as the contract type. What it changes
-it announces on its own hub through `announce()`, i.e. through the same event log as a Command.
+it announces through `announce()`, on the hub declared for the changed entity's model (or the one
+its `hub` names), i.e. through the same event log as a Command.
 
 A listener applies events in batches, and a saga can make a batch cheap: `handle_batch()`
 applies a run of events in one go, and within it `locked()` serves rows that `prefetch()`
@@ -40,8 +40,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models
 
-from .events.log import record_event
-from .models import Entity
+from .events.log import Hub, hub_name, hubs, record_event
 from .saga_batch import SagaBatch
 
 __all__ = ["EntitySaga", "EventMessage", "handles"]
@@ -70,9 +69,13 @@ def handles(target: str) -> Callable[[Callable], Callable]:
 
 
 class EntitySaga:
-    """Base of sagas. Subclasses set `hub`, `contract` (a type with `from_wire(dict)`), and `@handles` methods."""
+    """Base of sagas. Subclasses set `contract` (a type with `from_wire(dict)`) and `@handles` methods.
 
-    hub: str | None = None
+    `hub` names the hub its announcements go to; None (the default): the hub declared for each
+    announced entity's model.
+    """
+
+    hub: Hub | str | None = None
     contract: Any = None
     targets: dict[str, str] = {}  # event target -> the name of its `@handles` method (found once per class)
     batch: SagaBatch | None = None  # set while `handle_batch()` runs
@@ -126,9 +129,7 @@ class EntitySaga:
         """Write `fields` of `entity` (every field when none is named): now, or once at the end of a batch."""
         if self.batch is not None and fields and entity.pk is not None:
             self.batch.save(entity, fields)
-        elif fields and isinstance(entity, Entity):
-            entity.save(update_fields=[*fields, "date_modified"])
-        else:
+        else:  # an Entity adds the fields its `on_saving()` stamps (`saving_fields`)
             entity.save(update_fields=list(fields) or None)
 
     def read(self, argument: dict[str, Any]) -> EventMessage:
@@ -139,10 +140,11 @@ class EntitySaga:
         return EventMessage(id=argument.get("id"), seq=argument["seq"], message=argument.get("message", ""), data=data)
 
     def announce(self, target: str, entity: models.Model, message: str) -> None:
-        """Log an event on this saga's hub, in the current transaction (published after commit)."""
-        if not self.hub:
+        """Log an event on this saga's hub (or `entity`'s), in the current transaction (published after commit)."""
+        hub = self.hub if self.hub is not None else hubs.for_model(type(entity))
+        if hub is None:
             return
         if self.batch is not None:
-            self.batch.announce(self.hub, target, entity, message)
+            self.batch.announce(hub_name(hub), target, entity, message)
         else:
-            record_event(self.hub, target, entity=entity, message=message)
+            record_event(hub, target, entity=entity, message=message)

@@ -16,6 +16,7 @@ __all__ = [
     "WebsocketClient",
     "close_sync_thread_connections",
     "get_app_page",
+    "own_cache",
     "signalr_client_missing",
 ]
 
@@ -114,6 +115,22 @@ def get_app_page(client: Client, app_script: str, live: bool) -> str:
     else:
         assert LIVE_UPDATES_NOTICE in html and "signalr.min.js" not in html
     return html
+
+
+def own_cache(settings) -> None:
+    """Give the running test a cache of its own (in this process's memory), counts of sign-in failures included.
+
+    The cache outlives a test (and with `REDIS_URL`, a test run): without this, one test's failed
+    sign-ins would count towards the next one's limits. `settings` is pytest-django's fixture.
+    """
+    import uuid
+
+    from axes.handlers.proxy import AxesProxyHandler
+
+    backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    settings.CACHES = {"default": {**settings.CACHES.get("default", {}), **backend}}
+    settings.CACHES["default"].pop("OPTIONS", None)  # Redis' connection options mean nothing to it
+    AxesProxyHandler.get_implementation(force=True)  # axes' handler keeps the cache it was made with
 
 
 def close_sync_thread_connections() -> None:

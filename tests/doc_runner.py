@@ -38,7 +38,8 @@ The ports a page names (5001, 5002, ...) are mapped to free ones, since another 
 serving on this machine: the copy's nodes.json gets the free ports, and every `500N` of a
 command or of a file it writes becomes its free port. `python3` and `.venv/bin/python` are the
 Python that runs the tests, with `DD_SKIP_VENV=1`, and import the copy's `distributed_core` and
-`contracts` (`PYTHONPATH`), as a checkout's `.venv` imports its own.
+`contracts` (`PYTHONPATH`), as a checkout's `.venv` imports its own; `.venv/bin/gunicorn` and
+`.venv/bin/uvicorn` run that Python's servers (what `deploy/bin` runs).
 """
 
 from __future__ import annotations
@@ -52,10 +53,12 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from urllib3.exceptions import InsecureRequestWarning
 
 from .nodes import ROOT, copy_suite
 
@@ -173,11 +176,18 @@ def free_port_range(size: int = 9) -> int:
 
 
 def ready(port: int) -> bool:
-    """Whether a node answers `/ready/` with 200 on this loopback port."""
-    try:
-        return requests.get(f"http://127.0.0.1:{port}/ready/", timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
+    """Whether a node answers `/ready/` with 200 on this loopback port, over HTTP or (nginx in front) HTTPS."""
+    for scheme in ("http", "https"):
+        try:
+            # a proxy's certificate is the page's own throwaway one: whether it serves is the question here
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", InsecureRequestWarning)
+                answer = requests.get(f"{scheme}://127.0.0.1:{port}/ready/", timeout=2, verify=False)
+            if answer.status_code == 200:
+                return True
+        except requests.RequestException:
+            continue
+    return False
 
 
 def _port_free(port: int) -> bool:
@@ -190,12 +200,12 @@ def _port_free(port: int) -> bool:
 
 
 class PageRun:
-    """One page followed in a fresh copy of the suite (with the demo nodes), from its first block to its last."""
+    """One page followed in a fresh copy of the suite (with the demo nodes and deploy/), from its first block to its last."""
 
     def __init__(self, page: Path, work: Path) -> None:
         self.page = page
         self.work = work
-        self.root = copy_suite(work / "suite", extra=("proposals_node", "workflows_node"))
+        self.root = copy_suite(work / "suite", extra=("proposals_node", "workflows_node", "deploy"))
         self.first_port = free_port_range()
         nodes = json.loads((self.root / "nodes.json").read_text())
         for node in nodes:
@@ -224,6 +234,9 @@ class PageRun:
         for shim in (shims / "python3", venv_bin / "python"):
             shim.write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
             shim.chmod(0o755)
+        for server in ("gunicorn", "uvicorn"):  # what deploy/bin runs from a checkout's .venv/bin
+            (venv_bin / server).write_text(f'#!/bin/sh\nexec {sys.executable} -m {server} "$@"\n')
+            (venv_bin / server).chmod(0o755)
         dropped = {"REDIS_URL", "TEST_POSTGRES_URL", "TEST_REDIS_URL", "DJANGO_SETTINGS_MODULE"}
         env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k not in dropped}
         env.update(

@@ -14,7 +14,11 @@ in a thread of its own running an asyncio loop. What a test can do to the link:
     blackhole()       new and open connections stay open, nothing passes either way (half-open)
     cut()             close every open connection (FIN to both ends); new ones pass
     reset()           abort every open connection (RST to both ends); new ones pass
+    down()            the target is stopped: open connections are reset, new ones refused (until heal())
     flapping(...)     in the background, cut, reset and black-hole the link by turns until stopped
+    hold_answer(b)    the next request that starts with `b` reaches the target, its answer does not:
+                      held.arrived is set once the target answered (so it has acted), held.drop()
+                      resets that connection (the caller never gets the answer)
 
 Only loopback, and bounded: `stop()` (the context manager's exit) closes every socket and ends
 the thread, whatever state the link was in.
@@ -29,7 +33,7 @@ import struct
 import threading
 from collections.abc import Iterator
 
-__all__ = ["FaultProxy"]
+__all__ = ["FaultProxy", "HeldAnswer"]
 
 READ_SIZE = 65536
 
@@ -49,6 +53,7 @@ class FaultProxy:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="fault-proxy", daemon=True)
         self.server: asyncio.base_events.Server | None = None
+        self.held: HeldAnswer | None = None
 
     @property
     def url(self) -> str:
@@ -78,8 +83,13 @@ class FaultProxy:
     # -- faults -----------------------------------------------------------------------------
 
     def heal(self) -> None:
-        """Forward everything, at once."""
+        """Forward everything, at once (listening again on the same port after `down()`)."""
+        self.call(self._listen())
         self.call(self._set(passing=True, delay=0.0, chunk=None))
+
+    def down(self) -> None:
+        """Stop listening and reset every open connection: as if the target were stopped, until `heal()`."""
+        self.call(self._down())
 
     def delay(self, seconds: float, chunk: int | None = None) -> None:
         """Hold each chunk `seconds` before passing it on; `chunk` bytes at most a time (a slow link)."""
@@ -96,6 +106,11 @@ class FaultProxy:
     def reset(self) -> None:
         """Abort every open connection with a TCP reset; new ones pass."""
         self.call(self._drop(reset=True))
+
+    def hold_answer(self, request_start: bytes) -> HeldAnswer:
+        """Let the next request that starts with `request_start` through, and withhold its answer (see HeldAnswer)."""
+        self.held = HeldAnswer(self, request_start)
+        return self.held
 
     @contextlib.contextmanager
     def flapping(self, period: float = 0.3) -> Iterator[None]:
@@ -127,6 +142,16 @@ class FaultProxy:
         self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         self.port = self.server.sockets[0].getsockname()[1]
 
+    async def _listen(self) -> None:
+        if self.server is None:  # down: listen again where clients were told to connect
+            self.server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+
+    async def _down(self) -> None:
+        if self.server is not None:
+            self.server.close()  # the listening socket goes now: a new connection is refused
+            self.server = None
+        await self._drop(reset=True)
+
     async def _stop(self) -> None:
         if self.server is not None:
             self.server.close()
@@ -157,18 +182,30 @@ class FaultProxy:
         pair = (client_writer, target_writer)
         self.pairs.add(pair)
         try:
-            await asyncio.gather(self._pump(client_reader, target_writer), self._pump(target_reader, client_writer))
+            await asyncio.gather(
+                self._pump(client_reader, target_writer, pair, request=True),
+                self._pump(target_reader, client_writer, pair, request=False),
+            )
         finally:
             self.pairs.discard(pair)
             for writer in pair:
                 close(writer, reset=False)
 
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """Copy one direction, through whatever fault is on; end when either side does."""
+    async def _pump(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pair: tuple, request: bool
+    ) -> None:
+        """Copy one direction (`request`: client to target), through whatever fault is on; end when either side does."""
+        held = self.held
         with contextlib.suppress(ConnectionError, OSError):
             while True:
                 data = await reader.read(self.chunk or READ_SIZE)
                 if not data:
+                    break
+                if held is not None and request and held.pair is None and data.startswith(held.request_start):
+                    held.pair = pair  # this connection's answer is the one to hold
+                if held is not None and not request and held.pair is pair:
+                    held.arrived.set()  # the target has answered: it did what the request asked
+                    await held.released.wait()
                     break
                 await self.passing.wait()  # a black hole holds the data (and the sockets) here
                 if self.delay_seconds:
@@ -178,6 +215,27 @@ class FaultProxy:
         with contextlib.suppress(ConnectionError, OSError, RuntimeError):
             if writer.can_write_eof():
                 writer.write_eof()
+
+
+class HeldAnswer:
+    """The answer to one request, kept from its caller: `arrived` once the target sent it, `drop()` to reset."""
+
+    def __init__(self, proxy: FaultProxy, request_start: bytes) -> None:
+        self.proxy = proxy
+        self.request_start = request_start
+        self.pair: tuple | None = None  # (client, target) writers of the connection whose answer is held
+        self.arrived = threading.Event()
+        self.released = asyncio.Event()
+
+    def drop(self) -> None:
+        """Reset the connection the answer was held on, at both ends: the caller sees it lost."""
+        self.proxy.call(self._drop())
+
+    async def _drop(self) -> None:
+        for writer in self.pair or ():
+            close(writer, reset=True)
+        self.released.set()
+        self.proxy.held = None
 
 
 def close(writer: asyncio.StreamWriter, reset: bool) -> None:

@@ -48,6 +48,15 @@ def test_approve_sets_the_status_to_the_package_result(proposals, workflows, pro
     saga_update(proposal_hub, proposal["id"], "status Active")
 
 
+def test_the_status_reads_its_states_name_as_the_original_app_shows_it(proposals, workflows):
+    proposal = create_proposal(proposals)
+    assert proposals.get(f"/api/proposal/getStatus/{proposal['id']}").json()["value"] == "Created"
+    package = submit(proposals, proposal, result="Active")
+    workflows.post("/api/package/approve", {"id": package["id"]})
+    wait_until(lambda: status_of(proposals, proposal["id"]) == "Active", message="status Active")
+    assert proposals.get(f"/api/proposal/getStatus/{proposal['id']}").json()["value"] == "Active"  # set by the saga
+
+
 def test_reject_sets_the_status_to_rejected(proposals, workflows, proposal_hub):
     proposal = create_proposal(proposals)
     package = submit(proposals, proposal)

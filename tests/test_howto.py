@@ -21,9 +21,9 @@ NEEDS = re.compile(r"^<!-- test: needs (?P<what>[\w ]+) -->$", re.M)
 
 
 def missing(what: str) -> str | None:
-    """Why `what` (a service a guide needs: nginx, redis) is not there, or None."""
-    if what == "nginx":
-        return None if shutil.which("nginx") else "nginx is not installed (apt-get install nginx)"
+    """Why `what` (a tool or service a guide needs: nginx, openssl, redis) is not there, or None."""
+    if what in ("nginx", "openssl"):
+        return None if shutil.which(what) else f"{what} is not installed (apt-get install {what})"
     if what == "redis":
         import redis
 

@@ -15,8 +15,8 @@ from .nodes import Suite, wait_until
 from .test_cross_node_http import create_proposal, submit
 
 APPROVE_WITHOUT_PUBLISH = """
-from distributed_core.events import log
-log.publish = lambda event: None  # as if the process died between commit and publish
+from distributed_core.events.log.publisher import Publisher
+Publisher.publish = lambda self, group, message: None  # as if the process died between commit and publish
 from workflows.commands import PackageCommand
 PackageCommand().approve({package_id})
 """

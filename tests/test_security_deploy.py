@@ -70,3 +70,23 @@ def test_any_host_fails(node):
     result = check_deploy(node, {**documented_environment(node), "ALLOWED_HOSTS": "*"})
     assert result.returncode != 0
     assert "distributed_core.E003" in result.stderr and "DNS-rebinding" in result.stderr
+
+
+def test_a_plain_http_gateway_fails():
+    environment = {**documented_environment("proposals"), "WORKFLOWS_GATEWAY_URL": "http://workflows.example.com"}
+    result = check_deploy("proposals", environment)
+    assert result.returncode != 0
+    assert "distributed_core.E007" in result.stderr and "plain http" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("node", "variable", "value"),
+    [
+        ("workflows", "SERVICE_TOKENS", "proposals:too-short-a-secret"),
+        ("proposals", "WORKFLOWS_GATEWAY_TOKEN", "proposals:s3cret"),
+    ],
+)
+def test_a_short_service_secret_fails(node, variable, value):
+    result = check_deploy(node, {**documented_environment(node), variable: value})
+    assert result.returncode != 0
+    assert "distributed_core.E008" in result.stderr and value.partition(":")[2] not in result.stderr

@@ -103,7 +103,7 @@ def test_a_listening_node_is_registered_as_one_and_its_listener_runs(suite_copy,
     assert 'DD_LISTENERS = [{"source": "workflows", "hub": "package", "saga": "ledgers.sagas.PackageSaga"}]' in settings
     env = {**os.environ, "DD_DATA_DIR": str(tmp_path)}
     env = {k: v for k, v in env.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
-    built = "from distributed_core.events.runner import build_listeners as b; print([l.source for l in b()])"
+    built = "from distributed_core.events.listeners.runner import build_listeners as b; print([l.source for l in b()])"
     shell = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", built],
         cwd=node_dir,
@@ -123,3 +123,12 @@ def test_a_listening_node_is_registered_as_one_and_its_listener_runs(suite_copy,
         listen.wait(timeout=20)
     # the node made without --listen is not marked, and has no saga
     assert {"name": "invoices", "port": 5003} in nodes and not (invoices / "invoices" / "sagas.py").exists()
+
+
+def test_the_generated_node_has_the_wsgi_application_gunicorn_serves(invoices, tmp_path):
+    """deploy/bin/web runs `gunicorn <node>_project.wsgi`: the module is there and builds Django's WSGI handler."""
+    env = {**os.environ, "DD_DATA_DIR": str(tmp_path), "DEBUG": "1"}
+    script = "from invoices_project.wsgi import application; print(type(application).__name__)"
+    result = subprocess.run([sys.executable, "-c", script], cwd=invoices, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "WSGIHandler"

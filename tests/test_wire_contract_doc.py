@@ -92,7 +92,7 @@ def test_a_400_that_stored_state_causes_is_told_in_the_schema_s_words(node):
 
 
 @pytest.mark.parametrize("node", ["proposals", "workflows"])
-@pytest.mark.parametrize("code", ["401", "403", "404"])
+@pytest.mark.parametrize("code", ["401", "403", "404", "409", "422"])
 def test_a_status_is_described_in_the_same_words_on_every_route_and_on_the_page(node, code):
     described = {
         operation["responses"][code]["description"]
@@ -107,3 +107,26 @@ def test_a_status_is_described_in_the_same_words_on_every_route_and_on_the_page(
 @pytest.mark.parametrize("code", ["406", "415"])
 def test_the_page_lists_what_every_drf_route_may_answer(code):
     status_row(code)  # DRF's content negotiation and parsers: the nodes answer them on every JSON route
+
+
+@pytest.mark.parametrize("node", ["proposals", "workflows"])
+def test_every_operation_documents_the_503_of_an_outage(node):
+    outage = {"$ref": "#/components/schemas/ServiceUnavailable"}
+    for path, methods in schema(node)["paths"].items():
+        for method, operation in methods.items():
+            body = operation["responses"]["503"]["content"]["application/json"]["schema"]
+            assert body == outage or outage in body.get("oneOf", []), (method, path)
+
+
+COMMANDS = re.compile(r"/(save|remove|approve|reject|return|submitPackage|withdrawPackage)$", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("node", ["proposals", "workflows"])
+def test_the_command_routes_and_only_they_take_an_idempotency_key(node):
+    for path, methods in schema(node)["paths"].items():
+        for method, operation in methods.items():
+            takes_key = any(parameter["name"] == "Idempotency-Key" for parameter in operation.get("parameters", []))
+            resource_write = method in ("post", "put", "delete") and path.startswith("/api/") and path.endswith("/")
+            command = bool(COMMANDS.search(path)) or (resource_write and "/auth/" not in path)
+            assert takes_key == command, (method, path)
+            assert ({"409", "422"} <= set(operation["responses"])) == command, (method, path)

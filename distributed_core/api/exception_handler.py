@@ -2,7 +2,8 @@
 
 4xx: the message text as a JSON string (what the original's clients show to the person).
 5xx from an unexpected error: a JSON object with a generic message, the path and an id that
-the log line with the traceback carries too (the exception's text only with DEBUG on).
+the log line with the traceback carries too (the exception's text only with DEBUG on); a 503
+with `Retry-After` when the error is an outage of a backing service (`outages`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from rest_framework.response import Response
 
 from ..exceptions import ApplicationError
 from ..wire import to_camel
+from .outages import RETRY_AFTER, SERVICE_UNAVAILABLE, outage_body, unavailable_service
 
-__all__ = ["exception_handler", "first_message", "server_error_body"]
+__all__ = ["error_body", "error_status", "exception_handler", "first_message", "server_error_body"]
 
 logger = logging.getLogger("distributed_core")
 
@@ -48,8 +50,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, SuspiciousOperation):
         return Response(str(exc) or "Bad request", status=status.HTTP_400_BAD_REQUEST)
     request = context.get("request")
-    path = request.path if request is not None else ""
-    return Response(server_error_body(exc, path), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    body = error_body(exc, request.path if request is not None else "")
+    code, headers = error_status(body)
+    return Response(body, status=code, headers=headers)
+
+
+def error_body(exc: BaseException, path: str) -> dict[str, str]:
+    """The logged body of an unexpected error's answer: an outage's (`ServiceUnavailable`), else a `ServerError`."""
+    service = unavailable_service(exc)
+    return outage_body(service, exc, path) if service else server_error_body(exc, path)
+
+
+def error_status(body: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """The status and headers that go with `error_body()`: 503 with `Retry-After` for an outage, else 500."""
+    if body.get("type") == SERVICE_UNAVAILABLE:
+        return status.HTTP_503_SERVICE_UNAVAILABLE, {"Retry-After": str(RETRY_AFTER)}
+    return status.HTTP_500_INTERNAL_SERVER_ERROR, {}
 
 
 def server_error_body(exc: BaseException, path: str) -> dict[str, str]:

@@ -9,8 +9,10 @@ HTTP method, how the request is read, what kind of answer the handler's result m
 may call it (`permission`: a kind of the view model's permissions, or a codename; enforced by
 `permissions.RoutePermission`, the one place that checks it). The
 handler receives typed arguments and returns domain objects; the route turns them into the
-wire's status codes. From the same declaration `wire_urls()` builds case-insensitive URL
-patterns, `schema.document_routes()` the OpenAPI shapes, and a gateway client the URL it calls
+wire's status codes. A route that runs a command (`Returns.MESSAGE`, `Returns.REMOVED`) takes an
+`Idempotency-Key` (see `idempotency`): a retry with it gets the first answer, without acting
+again. From the same declaration `routers.WireRouter` builds case-insensitive URL patterns,
+`schema.WireAutoSchema` the OpenAPI shapes, and a gateway client the URL it calls
 (`Route.url()`). A `Route` made on its own (a contract's path table) decorates any number of
 handlers: the server's, a proxy's.
 
@@ -28,9 +30,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from django.urls import URLPattern, re_path
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from ..wire import TYPE_NAME
 from .responses import api_response, validation_response
@@ -44,7 +46,6 @@ __all__ = [
     "route",
     "routes_of",
     "saved_id",
-    "wire_urls",
 ]
 
 CONVERTERS = {"int": r"[0-9]{1,18}", "type": TYPE_NAME}
@@ -91,8 +92,8 @@ class Returns(Enum):
     ENTITY = "entity"  # one entity: 200 (a NotFound raised on the way: 404)
     ENTITY_OR_NONE = "entity or none"  # one entity: 200, or None: 204 No Content (ASP.NET's `Ok(null)`)
     LIST = "list"  # entities: 200
-    MESSAGE = "message"  # an ApiMessage carrying an entity: 200 envelope; error 400, no data 404
-    REMOVED = "removed"  # an ApiMessage carrying the removed id: as MESSAGE
+    MESSAGE = "message"  # an ApiMessage carrying an entity: 200 envelope; error 400, no data 404 (a command)
+    REMOVED = "removed"  # an ApiMessage carrying the removed id: as MESSAGE (a command)
     VALIDATION = "validation"  # a ValidationMessage: 200 envelope when valid, else 400 with the text
     TEXT = "text"  # a string: 200 with it as a JSON string
 
@@ -116,6 +117,11 @@ class Route:
             )
 
     @property
+    def is_command(self) -> bool:
+        """Whether the route runs a command (it answers an ApiMessage of a write): it takes an `Idempotency-Key`."""
+        return self.returns in (Returns.MESSAGE, Returns.REMOVED)
+
+    @property
     def required(self) -> str:
         """The declared permission, or the default of the method: view for GET, delete for DELETE, else change."""
         return self.permission or _DEFAULT_KIND.get(self.method, "change")
@@ -129,9 +135,19 @@ class Route:
 
         @functools.wraps(handler)
         def endpoint(view, request, **path_arguments: str) -> Response:
-            arguments = {name: self.convert(name, value) for name, value in path_arguments.items()}
-            arguments.update(self.read(view, request))
-            return self.respond(view, handler(view, request, **arguments))
+            if not self.paths:  # a resource route's `.json` suffix: DRF's content negotiation has read it
+                path_arguments.pop(api_settings.FORMAT_SUFFIX_KWARG, None)
+
+            def answer() -> Response:
+                arguments = {name: self.convert(name, value) for name, value in path_arguments.items()}
+                arguments.update(self.read(view, request))
+                return self.respond(view, handler(view, request, **arguments))
+
+            if self.is_command:  # a retry with its Idempotency-Key gets the first answer
+                from .idempotency import answer_once
+
+                return answer_once(view, request, answer)
+            return answer()
 
         endpoint.route = self
         return endpoint
@@ -149,7 +165,7 @@ class Route:
     def read(self, view, request) -> dict[str, Any]:
         """The keyword arguments the body gives the handler (see `Reads`)."""
         if self.reads is Reads.ID:
-            from .serializers import IdSerializer
+            from ..serializers import IdSerializer
 
             serializer = IdSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
@@ -255,20 +271,6 @@ def routes_of(view_class: type) -> list[tuple[str, Route]]:
         if isinstance(declared, Route):
             found.append((name, declared))
     return found
-
-
-def wire_urls(prefix: str, view_class: type) -> list[URLPattern]:
-    """Case-insensitive URL patterns under `prefix` (e.g. `api/invoice`) for every route of `view_class`."""
-    actions: dict[str, dict[str, str]] = {}  # regex -> {http method: action}
-    for action, declared in routes_of(view_class):
-        for regex in declared.regexes():  # resource routes have none: the DRF router serves them
-            actions.setdefault(regex, {})[declared.method.lower()] = action
-    patterns = []
-    for regex, mapping in actions.items():
-        full = f"{prefix}/{regex}" if regex else prefix
-        name = f"{prefix.replace('/', '-')}-{regex.split('/')[0] or 'root'}"
-        patterns.append(re_path(rf"^{case_insensitive(full)}/?$", view_class.as_view(mapping), name=name))
-    return patterns
 
 
 def case_insensitive(pattern: str) -> str:

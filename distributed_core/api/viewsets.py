@@ -1,11 +1,12 @@
 """Viewset bases whose handlers are wire routes (see `routes.route`), over a Query and a Command.
 
 `EntityViewSet` serves `/api/<entity>/get`, `getFromId/<id>` (alias `getById/<id>`),
-`validate`, `save` and `remove`, and, through a DRF router, the resource routes with the
-browsable API. Every write goes through the Command, every read through the Query; a subclass
-adds its own routes the same way, with `@route...` on the handler. Reads need the model's view
-permission, writes its add, change or delete permission (`save`: add or change, by the id);
-the Command learns who acts (`actor`), for the records that say who did what.
+`validate`, `save` and `remove`, and the resource routes with the browsable API: registered
+once on a `routers.WireRouter`, which serves both. Every write goes through the Command, every
+read through the Query; a subclass adds its own routes the same way, with `@route...` on the
+handler. Reads need the model's view permission, writes its add, change or delete permission
+(`save`: add or change, by the id); the Command learns who acts (`actor`), for the records that
+say who did what.
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ from ..commands import EntityCommand
 from ..messages import ApiMessage, ValidationMessage
 from ..queries import EntityQuery
 from .routes import Reads, Returns, route, routes_of
-from .schema import document_routes
 
 __all__ = ["EntityViewSet", "QueryCommandMixin", "ReadOnlyEntityViewSet", "WireViewSet"]
 
 
 class WireViewSet(viewsets.GenericViewSet):
-    """A viewset whose handlers are declared with `route`; their OpenAPI shapes come from the declarations.
+    """A viewset whose handlers are declared with `route`; a `WireRouter` serves them, `WireAutoSchema` documents them.
 
     `refused_when` (action name -> when) documents, for routes it inherits, when a request the
     schema allows is still refused with a 400 because of what is stored (see `Route.refused_when`).
@@ -45,8 +45,6 @@ class WireViewSet(viewsets.GenericViewSet):
             unknown = sorted(set(getattr(cls, table)) - served)
             if unknown:
                 raise ImproperlyConfigured(f"{cls.__name__}.{table} names no route of it: {', '.join(unknown)}")
-        if getattr(cls, "serializer_class", None) is not None:
-            document_routes(cls)  # the shapes depend on the concrete serializer
 
     def get_queryset(self):
         """Nothing by default: routes return what they read (a subclass with a Query returns its entities)."""

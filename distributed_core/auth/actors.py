@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..gateway.credentials import ServiceCaller
+from .credentials import ServiceCaller
 
 __all__ = ["actor_of"]
 

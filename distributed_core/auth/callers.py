@@ -2,8 +2,11 @@
 
 A caller may go on when it presents a valid service credential (a node), or is a user, signed in
 with a session or sending `Authorization: Token <key>`, who holds the permission asked for, or
-when the node is open (`DD_ALLOW_ANONYMOUS`). A wrong credential or token is refused even on an
-open node. A refusal is `Refused(reason, status)`: 401 when nobody is identified, 403 otherwise.
+when the node is open (`DD_ALLOW_ANONYMOUS`). A user's API token may also come where a SignalR
+client's `accessTokenFactory` puts it (`Authorization: Bearer <key>` on negotiate, `?access_token=<key>`
+on the WebSocket): a presented credential that is not `<caller>:<secret>` is taken for one. Either
+way it is checked by its hash (`tokens`). A wrong credential or token is refused even on an open
+node. A refusal is `Refused(reason, status)`: 401 when nobody is identified, 403 otherwise.
 `protected(permission)` applies the rule to a plain Django view, answering JSON.
 """
 
@@ -16,9 +19,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from ..conf import dd_settings
-from ..gateway.credentials import credential_from, identify
+from .credentials import credential_from, identify
 
-__all__ = ["Refused", "check_caller", "protected", "token_key"]
+__all__ = ["Refused", "check_caller", "protected", "token_key", "token_user"]
 
 
 class Refused(Exception):
@@ -36,22 +39,30 @@ def token_key(authorization: str) -> str:
     return key.strip() if scheme.lower() == "token" else ""
 
 
+def token_user(key: str) -> Any:
+    """The user of the API token `key` now; Refused (401) with the reason when it is not valid (unknown, expired,
+    its account disabled). Hub admission and its later checks resolve tokens here, and only here."""
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from .tokens import ExpiringTokenAuthentication
+
+    try:
+        return ExpiringTokenAuthentication().authenticate_credentials(key)[0]
+    except AuthenticationFailed as error:
+        raise Refused(str(error.detail), 401) from error
+
+
 def check_caller(permission: str, credential: str = "", user: Any = None, key: str = "") -> str:
     """Who the caller is (for the log) when it may go on; `Refused` otherwise. Reads the database."""
     if credential:
         caller = identify(credential)
-        if caller is None:
+        if caller is not None:
+            return f"service {caller.caller} (credential {caller.number} of {caller.of})"
+        if ":" in credential:  # the form of a service credential: `<caller>:<secret>`
             raise Refused("The service credential is not valid")
-        return f"service {caller.caller} (credential {caller.number} of {caller.of})"
+        key = credential  # a user's API token, as SignalR clients send one (Bearer, ?access_token=)
     if key:
-        from rest_framework.exceptions import AuthenticationFailed
-
-        from .tokens import ExpiringTokenAuthentication
-
-        try:
-            user, _ = ExpiringTokenAuthentication().authenticate_credentials(key)
-        except AuthenticationFailed as error:
-            raise Refused(str(error.detail), 401) from error
+        user = token_user(key)
     if user is not None and user.is_authenticated:
         if dd_settings.allow_anonymous or user.has_perm(permission):
             return f"user {user.get_username()}"

@@ -15,6 +15,7 @@ from django.http import HttpRequest, JsonResponse
 from ..auth.callers import protected
 from ..conf import dd_settings
 from ..models import DeadLetter, HubSequence, ListenerCursor, ListenerPosition
+from .log import hubs
 
 __all__ = ["events_status"]
 
@@ -27,8 +28,9 @@ def events_status(request: HttpRequest) -> JsonResponse:
     for position in ListenerPosition.objects.all():
         entry = {"name": position.listener, "seq": position.seq, "at": position.date_modified.isoformat()}
         positions.setdefault(position.hub, []).append(entry)
-    hubs = [
-        {"hub": hub, "lastSeq": sequences.get(hub, 0), "listeners": positions.get(hub, [])} for hub in dd_settings.hubs
+    served = [
+        {"hub": hub.name, "lastSeq": sequences.get(hub.name, 0), "listeners": positions.get(hub.name, [])}
+        for hub in hubs.served()
     ]
     parked = dict(
         DeadLetter.objects.filter(state=DeadLetter.States.PARKED)
@@ -51,7 +53,7 @@ def events_status(request: HttpRequest) -> JsonResponse:
         }
         for cursor in ListenerCursor.objects.order_by("source")
     ]
-    return JsonResponse({"node": dd_settings.node_name, "hubs": hubs, "listeners": listeners})
+    return JsonResponse({"node": dd_settings.node_name, "hubs": served, "listeners": listeners})
 
 
 def _state(cursor: ListenerCursor) -> str:

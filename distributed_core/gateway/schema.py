@@ -2,13 +2,13 @@
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
-from .credentials import gateway_open
+from ..auth.credentials import gateway_open
 
 
 class ServiceCredentialScheme(OpenApiAuthenticationExtension):
     """Documents `ServiceCredentialAuthentication` as HTTP bearer authentication."""
 
-    target_class = "distributed_core.gateway.credentials.ServiceCredentialAuthentication"
+    target_class = "distributed_core.auth.credentials.ServiceCredentialAuthentication"
     name = "serviceCredential"
 
     def get_security_definition(self, auto_schema):

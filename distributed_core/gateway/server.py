@@ -11,8 +11,8 @@ from rest_framework.request import Request
 
 from ..api.routes import Returns, route
 from ..api.viewsets import WireViewSet
+from ..auth.credentials import HasServiceCredential, ServiceCredentialAuthentication
 from ..conf import dd_settings
-from .credentials import HasServiceCredential, ServiceCredentialAuthentication
 
 __all__ = ["GATEWAY_ID", "GatewayViewSet"]
 

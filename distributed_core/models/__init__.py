@@ -1,7 +1,9 @@
-"""Models of distributed_core: the abstract Entity base, the event log and the listeners' dead letters."""
+"""Models of distributed_core: the abstract Entity base, the event log, the listeners' dead letters and the
+stored answers of idempotent commands."""
 
 from .dead_letter import DeadLetter
 from .entity import Entity
 from .event_log import Event, HubSequence, ListenerCursor, ListenerPosition
+from .idempotency import IdempotencyKey
 
-__all__ = ["DeadLetter", "Entity", "Event", "HubSequence", "ListenerCursor", "ListenerPosition"]
+__all__ = ["DeadLetter", "Entity", "Event", "HubSequence", "IdempotencyKey", "ListenerCursor", "ListenerPosition"]

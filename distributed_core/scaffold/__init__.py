@@ -59,8 +59,8 @@ SAGA = Template(
 class ${saga}(EntitySaga):
     \"\"\"Reacts to the ${source} node's `/events/${hub}` hub.\"\"\"
 
-    hub = "${entity_lower}"  # this node's hub, where what the saga changes is announced
-    # contract = <a contract's data class with from_wire(), e.g. contracts.workflows.PackageData>; else a dict
+    # what it changes is announced on the hub its model declares (hub = Hub(...) on the model)
+    # contract = <a contract's data class (a ContractData), e.g. contracts.workflows.PackageData>; else a dict
 
     @handles("OnAdd")
     def ${hub}_added(self, event: EventMessage) -> None:
@@ -69,7 +69,7 @@ class ${saga}(EntitySaga):
 )
 
 
-def _listening(node: str, entity: str, listens: list[tuple[str, str]]) -> dict[str, str]:
+def _listening(node: str, listens: list[tuple[str, str]]) -> dict[str, str]:
     """`$gateways`, `$listeners` and `$sagas` for the `(source, hub)` pairs: one saga class per hub, named after it."""
     sources = dict.fromkeys(source for source, _ in listens)
     urls = [f'"{source}": f"http://127.0.0.1:{{ports[\'{source}\']}}"' for source in sources]
@@ -80,7 +80,7 @@ def _listening(node: str, entity: str, listens: list[tuple[str, str]]) -> dict[s
             saga = f"{source.capitalize()}{saga}"
         names.add(saga)
         entries.append(f'{{"source": "{source}", "hub": "{hub}", "saga": "{node}.sagas.{saga}"}}')
-        sagas.append(SAGA.substitute(saga=saga, source=source, hub=hub, entity_lower=entity.lower()))
+        sagas.append(SAGA.substitute(saga=saga, source=source, hub=hub))
     if len(entries) > 1:
         listeners = "[\n" + "".join(f"    {entry},\n" for entry in entries) + "]"
     else:
@@ -103,7 +103,7 @@ def render_node(
     `listens`: the `(source node, hub)` pairs it follows (`parse_listen`), each with a saga.
     """
     values = {"node": node, "Node": node.capitalize(), "entity": entity, "entity_lower": entity.lower(), "port": port}
-    values.update(suite_file=suite_file, signalr_browser=signalr_browser, **_listening(node, entity, list(listens)))
+    values.update(suite_file=suite_file, signalr_browser=signalr_browser, **_listening(node, list(listens)))
     written = []
     for template in sorted(TEMPLATES.rglob("*.tmpl")):
         relative = template.relative_to(TEMPLATES).with_suffix("")

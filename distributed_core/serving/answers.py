@@ -14,10 +14,11 @@ __all__ = ["Answer", "json_answer", "json_answer_bytes"]
 Answer = tuple[int, list[tuple[bytes, bytes]], list[bytes]]  # status, headers, body chunks
 
 
-def json_answer(status: int, body: object, *, close: bool = False) -> Answer:
-    """A JSON answer as the bridge sends it; `close` asks the client to open a new connection."""
+def json_answer(status: int, body: object, *, close: bool = False, headers: dict[str, str] | None = None) -> Answer:
+    """A JSON answer as the bridge sends it, with `headers` besides; `close` asks the client for a new connection."""
     content = json.dumps(body).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode())]
+    extra = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in (headers or {}).items()]
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode()), *extra]
     if close:
         headers.append((b"connection", b"close"))
     return status, headers, [content]

@@ -10,9 +10,10 @@ WebSockets (the event hubs) stay on the same loop and port.
 It settles what the WSGI interface leaves to the server: a body sent chunked (no
 `Content-Length`) is read and handed to Django with its real length, never as empty; a body over
 the limit is refused with a JSON 413 before it is read; one that does not arrive in time is a
-JSON 408; and a failure outside Django's own handling is the node's JSON 500, never a server's
-text page. The threads know the event loop, so sync code that calls `async_to_sync` (publishing
-on the channel layer) runs its coroutine on the server's loop.
+JSON 408; and a failure outside Django's own handling is the node's JSON 500 (an outage of its
+database: the 503 of `api.outages`), never a server's text page. The threads know the event
+loop, so sync code that calls `async_to_sync` (publishing on the channel layer) runs its
+coroutine on the server's loop.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
 
-from ..api.exception_handler import server_error_body
+from ..api.exception_handler import error_body, error_status, server_error_body
 from .answers import Answer, json_answer
 
 __all__ = ["WsgiBridge", "environ_for"]
@@ -75,7 +76,10 @@ class WsgiBridge:
         except StreamBroken:
             raise  # uvicorn closes the connection: the client sees a truncated answer, not a wrong one
         except Exception as error:  # outside Django's own handling (which answers its errors itself)
-            answer = json_answer(500, server_error_body(error, scope.get("path", "")), close=True)
+            # a 500; or an outage's 503, e.g. the database failing as Django recycles its connection
+            body = error_body(error, scope.get("path", ""))
+            code, headers = error_status(body)
+            answer = json_answer(code, body, close=True, headers=headers)
         if answer is not None:
             await send_answer(send, answer)
 

@@ -11,6 +11,17 @@ all: terminate, wait, kill what is left.
 
 Each program runs in a process group of its own, and is stopped or killed as a group: a server
 whose master process died leaves no worker behind holding its port.
+
+Why not honcho (issue 16, "use the library unless a behaviour is missing"): honcho 2.0.0, the
+Python Foreman, runs a Procfile's processes with prefixed, coloured output and stops them all on
+Ctrl-C, but it cannot restart a dead one: its `Manager.loop()` says "If one process terminates,
+all the others will be terminated by Honcho", and `honcho start` has no option to change that
+(its options are env file, app root, Procfile, port, concurrency, quiet). Tried with a Procfile of
+two programs, one exiting with 3 after 2 s: honcho printed `node.1 stopped (rc=3)`, sent SIGTERM
+to the other and exited 3 after 3 s. `up` needs the opposite (a node that dies is started again
+with a backoff and a line saying so, the others keep serving), and honcho has no health probe
+either, so this module stays. In a deployment, restarting is the platform's job (a container
+restart policy, Kubernetes), not this module's.
 """
 
 from __future__ import annotations

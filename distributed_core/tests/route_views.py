@@ -1,4 +1,8 @@
-"""A viewset of plain objects (no model) declaring one route of each kind, for the route tests."""
+"""A viewset of plain objects (no model) declaring one route of each kind, for the route and router tests.
+
+`ThingViewSet` declares only wire routes; `GadgetViewSet` adds DRF's resource routes (`list`,
+`retrieve`), so the router serves both kinds and the API root from one registration each.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from dataclasses import dataclass
 
 from rest_framework import serializers
 
-from distributed_core.api.routes import Reads, Returns, route, wire_urls
+from distributed_core.api.routers import WireRouter
+from distributed_core.api.routes import Reads, Returns, route
 from distributed_core.api.viewsets import WireViewSet
 from distributed_core.exceptions import NotFound
 from distributed_core.messages import ApiMessage, ValidationMessage
@@ -58,4 +63,26 @@ class ThingViewSet(WireViewSet):
         return "things"
 
 
-urlpatterns = wire_urls("api/thing", ThingViewSet)
+class GadgetViewSet(WireViewSet):
+    serializer_class = ThingSerializer
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    @route.get("get", returns=Returns.LIST)
+    def get_all(self, request):
+        return [Thing(5, "gadget")]
+
+    @route.resource(returns=Returns.LIST)
+    def list(self, request):
+        return [Thing(5, "gadget")]
+
+    @route.resource(returns=Returns.ENTITY)
+    def retrieve(self, request, pk: str):
+        if int(pk) != 5:
+            raise NotFound(f"Gadget {pk} not found")
+        return Thing(5, "gadget")
+
+
+router = WireRouter()
+router.register("api/thing", ThingViewSet)
+router.register("api/gadget", GadgetViewSet)
+urlpatterns = router.urls

@@ -13,6 +13,7 @@ SECRET_KEY = "distributed-core-tests"
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",  # the hub access tests sign in with a session
     "rest_framework",
     "channels",
     "distributed_core",

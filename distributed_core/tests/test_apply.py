@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from distributed_core.events import log
-from distributed_core.events.apply import Outcome, apply_batch, apply_event
+from distributed_core.events.listeners import Outcome, apply_batch, apply_event
+from distributed_core.events.log import record
 from distributed_core.models import DeadLetter, Event, ListenerCursor
 
 from .testapp.models import Note
@@ -71,7 +71,7 @@ def test_what_the_saga_announces_is_published_after_the_batch_commits(monkeypatc
         assert not connection.in_atomic_block, "published before the batch committed"
         published.append(event.seq)
 
-    monkeypatch.setattr(log, "publish", publish)
+    monkeypatch.setattr(record, "publish", publish)
     apply_batch(SOURCE, [event(1), event(2, poison=True), event(3)], NoteSaga(), {2: 4}, max_attempts=5)
     assert published == [1, 2]  # the saga's own events for remote seqs 1 and 3; none for the parked one
     assert list(Event.objects.filter(hub="note").values_list("seq", flat=True)) == [1, 2]

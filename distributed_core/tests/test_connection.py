@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from distributed_core.events.connection import SignalRConnection
+from distributed_core.events.listeners.connection import SignalRConnection
 
 pytestmark = pytest.mark.anyio
 

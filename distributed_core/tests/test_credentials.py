@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from distributed_core.gateway.credentials import ServiceCredential, identify, parse_service_tokens
+from distributed_core.auth.credentials import ServiceCredential, identify, parse_service_tokens
 
 
 def test_entries_name_their_caller():

@@ -7,8 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from distributed_core.events.apply import apply_batch
-from distributed_core.events.dead_letters import retry_dead_letter, skip_dead_letter
+from distributed_core.events.listeners import apply_batch, retry_dead_letter, skip_dead_letter
 from distributed_core.exceptions import ApplicationError, Conflict, NotFound
 from distributed_core.models import DeadLetter, Event, ListenerCursor
 
@@ -101,7 +100,7 @@ def last_error() -> str:
 
 
 def test_the_parked_notice_outlives_a_reconnect_and_goes_once_nothing_is_parked():
-    from distributed_core.events.cursor import save_state
+    from distributed_core.events.listeners.cursor import save_state
 
     first, second = park(1), park(2)
     assert last_error().startswith("parked seq 2")
@@ -115,7 +114,7 @@ def test_the_parked_notice_outlives_a_reconnect_and_goes_once_nothing_is_parked(
 
 
 def test_a_needed_resync_stays_in_the_status_across_reconnects():
-    from distributed_core.events.cursor import mark_needs_resync, save_state
+    from distributed_core.events.listeners.cursor import mark_needs_resync, save_state
 
     save_state(SOURCE, connected=True)
     mark_needs_resync(SOURCE, "needs resync: the hub no longer has events 1..3")

@@ -12,7 +12,7 @@ from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
 from distributed_core.events.log import group_name, record_event
-from distributed_core.events.publisher import publisher
+from distributed_core.events.log.publisher import publisher
 from distributed_core.models import Event, HubSequence
 
 from .testapp.models import Note

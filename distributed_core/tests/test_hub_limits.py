@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from distributed_core.events import rates
-from distributed_core.events.capacity import SERVER_SEND, HubConnectionCap
-from distributed_core.events.fanout import Outbox
+from distributed_core.events.hubs import rates
+from distributed_core.events.hubs.capacity import SERVER_SEND, HubConnectionCap
+from distributed_core.events.hubs.fanout import Outbox
 from distributed_core.events.protocol import RS, MessageType, ProtocolError, check_record, decode
 
 

@@ -9,9 +9,9 @@ import time
 import pytest
 from channels.db import database_sync_to_async  # closes its connection after each call
 
-from distributed_core.events import listener as listener_module
-from distributed_core.events.cursor import resync
-from distributed_core.events.listener import LISTENER_HEADER, EventListener
+from distributed_core.events.listeners import EventListener, resync
+from distributed_core.events.listeners import listener as listener_module
+from distributed_core.events.listeners.listener import LISTENER_HEADER
 from distributed_core.models import DeadLetter, Event, ListenerCursor
 
 from .fake_hub import FakeHub

@@ -15,9 +15,9 @@ from django.test import RequestFactory
 from django.urls import re_path
 from django.utils import timezone
 
-from distributed_core.events.hub import EventHubConsumer
-from distributed_core.events.log import record_event
-from distributed_core.events.positions import listener_name, prune_floor, record_position
+from distributed_core.events.hubs import EventHubConsumer
+from distributed_core.events.hubs.positions import listener_name, record_position
+from distributed_core.events.log import prune_floor, record_event
 from distributed_core.events.status import events_status
 from distributed_core.models import DeadLetter, Event, ListenerCursor, ListenerPosition
 from distributed_core.testing import WebsocketClient
@@ -62,7 +62,6 @@ def test_only_an_open_gateway_names_a_listener_by_its_header(settings):
 @pytest.mark.anyio
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
 async def test_a_listeners_replay_records_its_position(settings, anyio_backend):
-    settings.DD_HUBS = ["note"]
     settings.DD_ALLOW_ANONYMOUS = True  # an open node without SERVICE_TOKENS: the header names the listener
     router = URLRouter([re_path(r"^events/(?P<hub>[\w-]+)/?$", EventHubConsumer.as_asgi())])
 
@@ -123,7 +122,6 @@ def test_prune_without_known_listeners_goes_by_age_only():
 
 
 def test_the_status_shows_lag_parked_events_resync_and_positions(settings):
-    settings.DD_HUBS = ["note"]
     settings.DD_ALLOW_ANONYMOUS = True  # an open node: the status needs no caller check here
     log_events(3, days_old=0)
     record_position("note", "proposals", 2)
@@ -133,8 +131,10 @@ def test_the_status_shows_lag_parked_events_resync_and_positions(settings):
         DeadLetter.objects.create(source="remote/note", seq=seq, target="OnAdd", event={}, error="boom", attempts=5)
     DeadLetter.objects.create(source="remote/note", seq=1, target="OnAdd", event={}, error="", state="skipped")
     body = json.loads(events_status(RequestFactory().get("/events/status")).content)
-    assert body["hubs"][0]["lastSeq"] == 3
-    assert [(p["name"], p["seq"]) for p in body["hubs"][0]["listeners"]] == [("proposals", 2)]
+    hubs = {hub["hub"]: hub for hub in body["hubs"]}  # every hub this node serves, those without events too
+    assert sorted(hubs) == ["a", "b", "note", "other"] and hubs["a"] == {"hub": "a", "lastSeq": 0, "listeners": []}
+    assert hubs["note"]["lastSeq"] == 3
+    assert [(p["name"], p["seq"]) for p in hubs["note"]["listeners"]] == [("proposals", 2)]
     note, other = body["listeners"]
     assert (note["state"], note["seq"], note["hubSeq"], note["lag"], note["parked"]) == ("connected", 5, 9, 4, 2)
     assert (other["state"], other["needsResync"], other["parked"], other["lag"]) == ("needs resync", True, 0, 0)

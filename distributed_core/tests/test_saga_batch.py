@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from distributed_core.events.apply import apply_batch, apply_event
+from distributed_core.events.listeners import apply_batch, apply_event
 from distributed_core.models import Event
 
 from .testapp.models import Note

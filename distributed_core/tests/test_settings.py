@@ -74,8 +74,22 @@ def test_the_defaults_of_an_empty_environment(environment, base_settings):
     assert settings["CORS_ALLOWED_ORIGIN_REGEXES"] == [LOOPBACK_ORIGIN]
     assert not any(settings[name] for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"))
     assert settings["SECURE_HSTS_SECONDS"] == 0 and settings["SECURE_PROXY_SSL_HEADER"] is None
-    # first, so that the error pages of every other middleware become JSON too
-    assert settings["MIDDLEWARE"][0] == "distributed_core.api.errors.JsonErrorsMiddleware"
+    # first but for the header of the Content-Security-Policy (which makes no answer): so that the error
+    # pages of every other middleware become JSON too, and carry that header; then the probes, ahead of the
+    # Host check and the HTTPS redirect: a balancer asks by an instance's address
+    assert settings["MIDDLEWARE"][:3] == [
+        "distributed_core.serving.csp.ContentSecurityPolicyMiddleware",
+        "distributed_core.api.errors.JsonErrorsMiddleware",
+        "distributed_core.serving.probes.ProbesMiddleware",
+    ]
+    assert settings["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert settings["AXES_COOLOFF_TIME"].total_seconds() == 15 * 60
+    assert settings["AUTHENTICATION_BACKENDS"][0] == "axes.backends.AxesStandaloneBackend"
+    assert settings["MIDDLEWARE"][-1] == "axes.middleware.AxesMiddleware"
+    assert "rest_framework.authtoken" not in settings["INSTALLED_APPS"]  # tokens in clear: gone
+    assert settings["KNOX_TOKEN_MODEL"] == "distributed_auth.ApiToken"
+    directives = settings["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert directives["default-src"] == ["'self'"] and directives["frame-ancestors"] == ["'none'"]
 
 
 def test_each_dd_default_is_the_one_in_conf(environment, base_settings):
@@ -166,6 +180,9 @@ def test_the_loopback_origins_are_this_machines_pages_only(origin, loopback):
         ("SERVER_KEEPALIVE_TIMEOUT", "1.5", "DD_SERVER_KEEPALIVE_TIMEOUT", 1.5),
         ("STATIC_ROOT", "/srv/static", "STATIC_ROOT", "/srv/static"),
         ("AUTH_TOKEN_LIFETIME", "3600", "DD_AUTH_TOKEN_LIFETIME", 3600),
+        ("SIGN_IN_USERNAME_FAILURES", "3", "DD_SIGN_IN_USERNAME_FAILURES", 3),
+        ("SIGN_IN_ADDRESS_FAILURES", "50", "DD_SIGN_IN_ADDRESS_FAILURES", 50),
+        ("TRUSTED_PROXIES", "1", "DD_TRUSTED_PROXIES", 1),
         ("SECURE_SSL_REDIRECT", "1", "SECURE_SSL_REDIRECT", True),
         ("SECURE_HSTS_SECONDS", "31536000", "SECURE_HSTS_SECONDS", 31536000),
         ("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1", "SECURE_HSTS_INCLUDE_SUBDOMAINS", True),
@@ -178,6 +195,19 @@ def test_the_loopback_origins_are_this_machines_pages_only(origin, loopback):
 def test_each_variable_is_read(environment, base_settings, variable, value, setting, expected):
     environment.setenv(variable, value)
     assert base_settings()[setting] == expected
+
+
+def test_sign_in_cooloff(environment, base_settings):
+    environment.setenv("SIGN_IN_COOLOFF", "60")
+    assert base_settings()["AXES_COOLOFF_TIME"].total_seconds() == 60
+
+
+def test_redis_url_makes_a_shared_cache_with_the_suites_prefix(environment, base_settings):
+    environment.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    environment.setenv("CHANNEL_LAYER_PREFIX", "other-suite")
+    default = base_settings()["CACHES"]["default"]
+    assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert default["LOCATION"] == "redis://127.0.0.1:6379/3" and default["KEY_PREFIX"] == "other-suite"
 
 
 def test_log_level(environment, base_settings):
@@ -274,10 +304,11 @@ def test_dd_settings_defaults_without_the_base_settings():
     assert dd_settings.gateway_id == str(uuid.uuid5(uuid.NAMESPACE_URL, "distributed-design:node"))
     assert dd_settings.service_tokens == []
     assert dd_settings.allow_anonymous is False  # None: as DEBUG, which is off here
-    assert dd_settings.auth_token_lifetime == 7 * 24 * 3600
+    assert dd_settings.auth_token_lifetime == 10 * 3600
+    assert (dd_settings.sign_in_username_failures, dd_settings.sign_in_address_failures) == (5, 20)
+    assert dd_settings.trusted_proxies == 0
     assert dd_settings.gateways == {}
     assert dd_settings.gateway_timeout == (2.0, 10.0)
-    assert dd_settings.hubs == []
     assert dd_settings.hub_keepalive_interval == 15.0
     assert dd_settings.hub_max_message_size == 65536
     assert dd_settings.hub_handshake_timeout == 15.0
@@ -298,11 +329,9 @@ def test_dd_settings_defaults_without_the_base_settings():
 
 def test_dd_settings_read_django_settings(settings):
     settings.DD_NODE_NAME = "invoices"
-    settings.DD_HUBS = ["Invoice"]
     settings.DD_SERVICE_TOKENS = ["", "proposals:s3cret"]
     settings.DD_GATEWAYS = {"workflows": {"url": "http://127.0.0.1:5002", "token": ""}}
     assert dd_settings.node_name == "invoices"
-    assert dd_settings.hubs == ["invoice"]
     assert dd_settings.service_tokens == ["proposals:s3cret"]
     assert dd_settings.gateway("workflows")["url"] == "http://127.0.0.1:5002"
 
@@ -415,7 +444,6 @@ def test_override_settings_reaches_dd_settings_at_once(setting):
 
 
 def test_the_normalisations_each_attribute_keeps(settings):
-    settings.DD_HUBS = ("Invoice", "NOTE")
     settings.DD_SERVICE_TOKENS = ("", "a:one", "")
     settings.DD_GATEWAY_MAX_CALLS = 0
     settings.DD_LISTENER_BATCH_SIZE = -3
@@ -424,7 +452,6 @@ def test_the_normalisations_each_attribute_keeps(settings):
     settings.DD_GATEWAY_TIMEOUT = ["1", 5]
     settings.DD_AUTH_TOKEN_LIFETIME = 60
     settings.DD_LISTENERS = ({"source": "a", "hub": "b", "saga": "c.sagas.D"},)
-    assert dd_settings.hubs == ["invoice", "note"]
     assert dd_settings.service_tokens == ["a:one"]
     assert (dd_settings.gateway_max_calls, dd_settings.listener_batch_size, dd_settings.listener_max_attempts) == (
         1,
@@ -469,8 +496,8 @@ def test_an_unknown_attribute_is_an_attribute_error_that_names_the_settings():
     ) as raised:
         dd_settings.hub_max_pendng  # noqa: B018
     assert "distributed_core.conf.CORE_SETTINGS: node_name, gateway_id," in str(raised.value)
-    with pytest.raises(AttributeError, match=r"^dd_settings has no setting 'DD_HUBS'\."):
-        dd_settings.DD_HUBS  # noqa: B018
+    with pytest.raises(AttributeError, match=r"^dd_settings has no setting 'DD_NODE_NAME'\."):
+        dd_settings.DD_NODE_NAME  # noqa: B018
     assert not hasattr(dd_settings, "no_such_setting")
     assert getattr(dd_settings, "no_such_setting", "fallback") == "fallback"
 

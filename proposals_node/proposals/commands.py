@@ -10,6 +10,5 @@ from .models import Proposal
 
 class ProposalCommand(EntityCommand[Proposal]):
     model = Proposal
-    hub = "proposal"
     # the status is made by the after_add hook; the package is linked and unlinked by the PackageSaga only
     policy = WritePolicy(system=("status_id",), ignored=("package_id",))

@@ -47,12 +47,8 @@ def withdraw_package_of(proposal_id: int) -> int | None:
 
 @receiver(signals.after_add, sender=Proposal)
 def create_status(sender, entity: Proposal, **kwargs) -> None:
-    status = Status.objects.create(
-        state=Statuses.CREATED,
-        entity_id=entity.pk,
-        entity_type=Proposal.type_name(),
-        value=f"Status of proposal {entity.pk}",
-    )
+    # its value, the state's name, is stamped by `Status.on_saving()`
+    status = Status.objects.create(state=Statuses.CREATED, entity_id=entity.pk, entity_type=Proposal.type_name())
     entity.status = status
     Proposal.objects.filter(pk=entity.pk).update(status=status)
 

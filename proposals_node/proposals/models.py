@@ -3,6 +3,7 @@
 from django.db import models
 
 from contracts.core import Status as StatusContract
+from distributed_core.events import Hub
 from distributed_core.models import Entity
 
 
@@ -20,6 +21,7 @@ class Proposal(Entity):
     """A proposal; `status` is its Status (`statusId` on the wire), `package_id` its active package in workflows."""
 
     wire_serializer = "proposals.serializers.ProposalSerializer"
+    hub = Hub("proposal")  # its changes go out at /events/proposal; following it needs proposals.view_proposal
 
     title = models.CharField(max_length=200, blank=True, default="")
     # made by the after_add hook; removed with the proposal (after_remove), so never deleted under it

@@ -24,7 +24,6 @@ DECIDED = (PackageStates.APPROVED, PackageStates.REJECTED)  # the states that se
 
 
 class PackageSaga(EntitySaga):
-    hub = "proposal"
     contract = PackageData
 
     def prefetch(self, messages: list[EventMessage[PackageData]]) -> None:

@@ -1,4 +1,4 @@
-from distributed_core.api.serializers import EntitySerializer
+from distributed_core.serializers import EntitySerializer
 
 from .models import Proposal, Status
 

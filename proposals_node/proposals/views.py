@@ -6,6 +6,8 @@ needs `proposals.view_proposal`, submitting or withdrawing one `proposals.change
 it calls the workflows gateway on behalf of the signed-in user, who is recorded there. It
 forwards nothing about other entity types or about proposals this node does not hold: those are
 404s (the proxy has no such entity), so a proposer cannot use proposals' credential for them.
+A submit or withdrawal is forwarded with the caller's `Idempotency-Key` (a new one if it sent
+none), so that its retry, this node's or the caller's, is answered by workflows without acting twice.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from rest_framework.request import Request
 
 from contracts.workflows import PackageData, PackageDataSerializer, WorkflowsGateway
 from contracts.workflows import WorkflowsGatewayRoutes as GATEWAY
+from distributed_core.api.idempotency import request_key
 from distributed_core.api.routes import Returns, route
 from distributed_core.api.viewsets import EntityViewSet, ReadOnlyEntityViewSet, WireViewSet
 from distributed_core.auth.actors import actor_of
@@ -128,12 +131,12 @@ class WorkflowsProxyViewSet(WireViewSet):
         self.check_proposal(data)
         if id:  # a resubmit: the package must be a proposal's too, not only the body
             self.check_proposals_package(id)
-        return self.gateway().submit_package(PackageData(**data, id=id or 0))
+        return self.gateway().submit_package(PackageData(**data, id=id or 0), request_key(request))
 
     @GATEWAY.withdraw_package.requiring("change")
     def withdraw_package(self, request: Request, id: int) -> ApiMessage[int]:
         self.check_proposals_package(id)
-        return self.gateway().withdraw_package(id)
+        return self.gateway().withdraw_package(id, request_key(request))
 
 
 # what the Proposals app offers, and the permission each needs (its buttons show only when allowed)

@@ -11,6 +11,7 @@ ports = suite_ports(BASE_DIR.parent / "nodes.json")  # the suite's nodes and the
 
 ROOT_URLCONF = "proposals_project.urls"
 ASGI_APPLICATION = "proposals_project.asgi.application"
+WSGI_APPLICATION = "proposals_project.wsgi.application"  # gunicorn serves HTTP in deployment (deploy/)
 INSTALLED_APPS = [*INSTALLED_APPS, "contracts", "proposals"]  # contracts: its states' badge styles
 DATABASES = {"default": node_database("proposals", BASE_DIR)}
 
@@ -31,6 +32,5 @@ SPECTACULAR_SETTINGS = {
 DD_NODE_NAME = "proposals"
 # this node's users sign in here only: its own cookies (a browser shares cookies between the ports of a host)
 SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "proposals_sessionid", "proposals_csrftoken"
-DD_HUBS = ["proposal"]
 DD_GATEWAYS = gateways({"workflows": f"http://127.0.0.1:{ports['workflows']}"})
 DD_LISTENERS = [{"source": "workflows", "hub": "package", "saga": "proposals.sagas.PackageSaga"}]

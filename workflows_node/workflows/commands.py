@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from contracts.workflows import ACTIVE_STATES, PackageStates
@@ -27,7 +27,6 @@ ACTIVE_PACKAGE_EXISTS = "{entity_type} {entity_id} already has an active package
 
 class PackageCommand(EntityCommand[Package]):
     model = Package
-    hub = "package"
     # the entity and the result are chosen on submit; the state belongs to the state machine; who
     # submitted and decided it is the command's actor, whatever a client says
     policy = WritePolicy(
@@ -59,7 +58,7 @@ class PackageCommand(EntityCommand[Package]):
         """Submit a new package, or resubmit a Returned one (only its title and value may change)."""
         if not package_id:
             return self.save(data)
-        with transaction.atomic():
+        with self.atomic():
             package = self.lock(package_id)
             if package.state != PackageStates.RETURNED:
                 raise ValidationFailed(
@@ -83,7 +82,7 @@ class PackageCommand(EntityCommand[Package]):
     def withdraw(self, package_id: int) -> ApiMessage[int]:
         """Remove an active package (the entity no longer asks for a decision)."""
         self.prepare_removal(package_id)
-        with transaction.atomic():
+        with self.atomic():
             stored = self.lock(package_id)
             if not stored.is_active:
                 raise ValidationFailed(
@@ -103,7 +102,7 @@ class PackageCommand(EntityCommand[Package]):
     # -- the state machine ------------------------------------------------------------------
 
     def _act(self, package_id: int, to: PackageStates, verb: str) -> ApiMessage[Package]:
-        with transaction.atomic():
+        with self.atomic():
             package = self.lock(package_id)
             if package.state != PackageStates.PENDING:
                 raise ValidationFailed(

@@ -11,6 +11,7 @@ ports = suite_ports(BASE_DIR.parent / "nodes.json")  # the suite's nodes and the
 
 ROOT_URLCONF = "workflows_project.urls"
 ASGI_APPLICATION = "workflows_project.asgi.application"
+WSGI_APPLICATION = "workflows_project.wsgi.application"  # gunicorn serves HTTP in deployment (deploy/)
 INSTALLED_APPS = [*INSTALLED_APPS, "contracts", "workflows"]  # contracts: its states' badge styles
 DATABASES = {"default": node_database("workflows", BASE_DIR)}
 
@@ -31,4 +32,3 @@ SPECTACULAR_SETTINGS = {
 DD_NODE_NAME = "workflows"
 # this node's users sign in here only: its own cookies (a browser shares cookies between the ports of a host)
 SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "workflows_sessionid", "workflows_csrftoken"
-DD_HUBS = ["package"]

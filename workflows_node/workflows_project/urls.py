@@ -2,16 +2,15 @@
 
 from django.urls import path
 
-from distributed_core.api.routes import wire_urls
-from distributed_core.api.urls import node_urls
+from distributed_core.api.routers import WireRouter
+from distributed_core.urls import node_urls
 from workflows.views import PackageViewSet, WorkflowsGatewayViewSet, workflows_app
 
-urlpatterns = node_urls(
-    wire_urls("api/package", PackageViewSet),
-    wire_urls("gateway", WorkflowsGatewayViewSet),
-    resources={"package": PackageViewSet},
-)
-urlpatterns.append(path("", workflows_app, name="workflows-app"))
+router = WireRouter()
+router.register("api/package", PackageViewSet)
+router.register("gateway", WorkflowsGatewayViewSet)
+
+urlpatterns = [*node_urls(router), path("", workflows_app, name="workflows-app")]
 
 handler400 = "distributed_core.api.errors.bad_request"
 handler404 = "distributed_core.api.errors.not_found"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from distributed_core.events.cursor import resync
-from distributed_core.events.dead_letters import retry_dead_letter, skip_dead_letter
+from distributed_core.events.listeners import resync, retry_dead_letter, skip_dead_letter
 from distributed_core.exceptions import ApplicationError
 from distributed_core.models import DeadLetter, ListenerCursor
 

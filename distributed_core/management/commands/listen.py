@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from distributed_core.conf import dd_settings
-from distributed_core.events.runner import listener_source, run_listeners
+from distributed_core.events.listeners import listener_source, run_listeners
 
 
 class Command(BaseCommand):

@@ -1,12 +1,8 @@
 """`manage.py prune_events`: delete old events from the log, never one a known listener still needs."""
 
-from datetime import timedelta
-
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from distributed_core.events.positions import prune_floor
-from distributed_core.models import Event
+from distributed_core.events.log import prune_events
 
 
 class Command(BaseCommand):
@@ -31,20 +27,9 @@ class Command(BaseCommand):
         """Delete (or, with `--dry-run`, count) the old events of one hub or all, hub by hub."""
         if days < 0:
             raise CommandError("--days must be 0 or more")
-        old = Event.objects.filter(date_created__lt=timezone.now() - timedelta(days=days))
-        hubs = [hub] if hub else sorted(set(old.values_list("hub", flat=True)))
-        deleted = kept = 0
-        for name in hubs:
-            events = old.filter(hub=name)
-            floor = None if force else prune_floor(name)
-            if floor is not None:
-                kept += events.filter(seq__gt=floor).count()
-                events = events.filter(seq__lte=floor)
-            count = events.count()
-            if not dry_run:
-                events.delete()
-            deleted += count
+        pruned = prune_events(days, hub, dry_run=dry_run, force=force)
         verb = "Would delete" if dry_run else "Deleted"
-        self.stdout.write(f"{verb} {deleted} event(s) older than {days} day(s)")
-        if kept:
-            self.stdout.write(f"Kept {kept} old event(s) that listeners have not applied yet (--force deletes them)")
+        self.stdout.write(f"{verb} {pruned.deleted} event(s) older than {days} day(s)")
+        if pruned.kept:
+            kept = f"Kept {pruned.kept} old event(s) that listeners have not applied yet (--force deletes them)"
+            self.stdout.write(kept)

@@ -10,14 +10,12 @@ from .models import Note
 
 
 class NoteSaga(EntitySaga):
-    """OnAdd makes a local Note (announced on the `note` hub); an event whose data says `poison` raises.
+    """OnAdd makes a local Note (announced on its `note` hub); an event whose data says `poison` raises.
 
     `flaky` maps a seq to how many more times the saga fails on it before it works; `tries`
     records when each seq was tried, for the backoff tests. A try is an event applied on its own
     (a listener first hands a batch over whole, and applies it event by event only if that fails).
     """
-
-    hub = "note"
 
     def __init__(self) -> None:
         self.flaky: dict[int, int] = {}
@@ -39,8 +37,6 @@ class NoteSaga(EntitySaga):
 
 class RenameSaga(EntitySaga):
     """OnRename sets a local note's title (`data: {note, title}`), through the batch-aware calls."""
-
-    hub = "note"
 
     def prefetch(self, messages: list[EventMessage[dict]]) -> None:
         self.lock_all(Note, {message.data["note"] for message in messages})

@@ -4,9 +4,15 @@ import pytest
 import requests
 
 from contracts.workflows import WorkflowsGateway
-from distributed_core.testing import JsonClient
+from distributed_core.testing import JsonClient, own_cache
 
 from .fake_workflows import BASE, FakeWorkflows
+
+
+@pytest.fixture(autouse=True)
+def cache_of_its_own(settings):
+    """Each test counts sign-in failures afresh (django-axes keeps them in the cache, which outlives a test)."""
+    own_cache(settings)
 
 
 @pytest.fixture

@@ -19,6 +19,16 @@ def test_save_get_get_from_id_and_get_status(api):
     assert status.json_body["id"] == data["statusId"]
 
 
+def test_resource_routes_answer_with_a_format_suffix_as_without(api, make_proposal):
+    # the API root links them so (`/api/.json` -> `/api/proposal.json`): they answered a 500 before
+    proposal = make_proposal()
+    assert api.get("/api/.json").json_body["proposal"] == "http://testserver/api/proposal.json"
+    listed = api.get("/api/proposal.json")
+    assert listed.status_code == 200 and listed.json_body == api.get("/api/proposal/").json_body
+    assert api.get(f"/api/proposal/{proposal.pk}.json").json_body["id"] == proposal.pk
+    assert api.get(f"/api/status/{proposal.status_id}.json").json_body["state"] == "Created"
+
+
 def test_missing_proposal_is_404(api):
     assert api.get("/api/proposal/getFromId/5").json_body == "Proposal 5 not found"
     assert api.get("/api/proposal/getStatus/5").status_code == 404

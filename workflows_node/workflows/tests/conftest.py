@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from distributed_core.testing import JsonClient, close_sync_thread_connections
+from distributed_core.testing import JsonClient, close_sync_thread_connections, own_cache
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -10,6 +10,12 @@ def sync_thread_connections_closed(django_db_setup):
     """The hub tests' database calls keep a connection in asgiref's sync thread: closed before the database goes."""
     yield
     close_sync_thread_connections()
+
+
+@pytest.fixture(autouse=True)
+def cache_of_its_own(settings):
+    """Each test counts sign-in failures afresh (django-axes keeps them in the cache, which outlives a test)."""
+    own_cache(settings)
 
 
 @pytest.fixture

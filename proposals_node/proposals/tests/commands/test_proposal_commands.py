@@ -14,6 +14,17 @@ def test_adding_a_proposal_creates_and_links_its_created_status(make_proposal):
     assert Proposal.objects.get(pk=proposal.pk).status_id == status.pk
 
 
+def test_a_status_value_is_its_states_name_on_every_save(make_proposal):
+    status = Status.objects.get(pk=make_proposal().status_id)
+    assert status.value == "Created"  # the original's Status.OnSaving: Value = State.ToString()
+    status.state = "Active"
+    status.save(update_fields=["state"])  # a write of the state alone writes its name too
+    assert Status.objects.values_list("state", "value").get(pk=status.pk) == ("Active", "Active")
+    status.value = "Anything else"
+    status.save()
+    assert Status.objects.get(pk=status.pk).value == "Active"
+
+
 def test_value_is_required():
     with pytest.raises(ValidationFailed, match="Value is required"):
         ProposalCommand().save({"title": "t", "value": ""})

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from distributed_core.events.apply import Outcome, apply_batch, apply_event
+from distributed_core.events.listeners import Outcome, apply_batch, apply_event
 from distributed_core.models import Event, ListenerCursor
 from proposals.models import Proposal, Status
 from proposals.sagas import PackageSaga
@@ -23,8 +23,12 @@ def apply(target: str, event: dict) -> Outcome:
     return apply_event(SOURCE, target, event, PackageSaga())
 
 
+def stored_status(proposal: Proposal) -> Status:
+    return Status.objects.get(pk=Proposal.objects.get(pk=proposal.pk).status_id)
+
+
 def status(proposal: Proposal) -> str:
-    return Status.objects.get(pk=Proposal.objects.get(pk=proposal.pk).status_id).state
+    return stored_status(proposal).state
 
 
 def test_on_add_links_the_package(make_proposal):
@@ -66,6 +70,25 @@ def test_rejected_sets_rejected(make_proposal):
     apply("OnAdd", package_event(1, proposal))
     apply("OnStateChanged", package_event(2, proposal, state="Rejected"))
     assert status(proposal) == "Rejected"
+
+
+@pytest.mark.parametrize(
+    ("decision", "result", "name"), [("Approved", "Inactive", "Inactive"), ("Rejected", "Active", "Rejected")]
+)
+@pytest.mark.parametrize("batched", [False, True])
+def test_a_decision_writes_the_states_name_as_the_status_value(make_proposal, decision, result, name, batched):
+    proposal = make_proposal()
+    assert stored_status(proposal).value == "Created"
+    events = [
+        ("OnAdd", package_event(1, proposal)),
+        ("OnStateChanged", package_event(2, proposal, state=decision, result=result)),
+    ]
+    if batched:
+        apply_batch(SOURCE, events, PackageSaga())
+    else:
+        for target, event in events:
+            apply(target, event)
+    assert (stored_status(proposal).state, stored_status(proposal).value) == (name, name)
 
 
 @pytest.mark.parametrize("state", ["Returned", "Pending"])
@@ -136,7 +159,7 @@ def outcome(first: Proposal, second: Proposal) -> tuple:
         (re.sub(r"Proposal \d+", lambda m: names[m.group()], event.message), event.data.get("packageId"))
         for event in Event.objects.filter(hub="proposal", target="OnUpdate").order_by("seq")
     ]
-    return [(row.package_id, status(row)) for row in rows], announced
+    return [(row.package_id, stored_status(row).state, stored_status(row).value) for row in rows], announced
 
 
 def test_a_batch_has_the_effect_of_its_events_one_by_one(make_proposal):
@@ -149,4 +172,4 @@ def test_a_batch_has_the_effect_of_its_events_one_by_one(make_proposal):
     for target, event in scenario(*alone):
         apply_event("b/package", target, event, PackageSaga())
     assert outcome(*alone) == batch_outcome
-    assert batch_outcome[0] == [(None, "Inactive"), (None, "Rejected")]
+    assert batch_outcome[0] == [(None, "Inactive", "Inactive"), (None, "Rejected", "Rejected")]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from rest_framework.authtoken.models import Token
+from django.http import HttpRequest
 
+from distributed_core.auth.tokens import issue_token
 from distributed_core.testing import JsonClient
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def client_of(username: str | None, *permissions: str, groups: tuple[str, ...] =
     user = User.objects.create_user(username, password=PASSWORD)
     user.user_permissions.add(*Permission.objects.filter(codename__in=permissions))
     user.groups.add(*Group.objects.filter(name__in=groups))
-    client.client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.create(user=user).key}"
+    client.client.defaults["HTTP_AUTHORIZATION"] = f"Token {issue_token(user)[1]}"
     return client
 
 
@@ -102,7 +103,7 @@ def test_the_app_shows_a_viewer_no_button_to_change_anything(people, client):
     User.objects.create_user("watcher", password=PASSWORD).user_permissions.add(
         *Permission.objects.filter(codename__in=["view_proposal", "view_status"])
     )
-    client.login(username="watcher", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="watcher", password=PASSWORD)  # axes needs a request
     page = client.get("/").content.decode()
     assert "Signed in as <strong>watcher</strong>" in page and 'id="create-form"' not in page
     assert '{"add": false, "change": false, "remove": false, "submit": false}' in page

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from rest_framework.authtoken.models import Token
 
+from distributed_core.auth.tokens import issue_token
 from distributed_core.testing import JsonClient
 
 PASSWORD = "correct horse battery staple"
@@ -31,7 +31,7 @@ def as_user(user: User | None) -> JsonClient:
     """A JSON client sending `user`'s API token (None: anonymous)."""
     client = JsonClient()
     if user is not None:
-        client.client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.create(user=user).key}"
+        client.client.defaults["HTTP_AUTHORIZATION"] = f"Token {issue_token(user)[1]}"
     return client
 
 

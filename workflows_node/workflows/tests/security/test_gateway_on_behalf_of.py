@@ -28,6 +28,34 @@ def test_a_node_records_the_user_it_acts_for(api, credentials):
     assert submitted.status_code == 200 and submitted.json_body["data"]["submittedBy"] == "alïce"
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "alice%0A2026-01-01 INFO distributed_core.gateway: forged",  # a newline: a forged log line
+        "alice%0D%0A",
+        "al ice",
+        "<script>",
+        "%FF%FE",  # not UTF-8
+        "",
+        "a" * 151,  # longer than a username may be
+    ],
+)
+def test_a_value_that_is_not_a_username_is_a_400_and_writes_nothing(api, credentials, value, caplog):
+    caplog.set_level("INFO", logger="distributed_core.gateway")
+    headers = {"Authorization": "Bearer proposals:s3cret", "X-On-Behalf-Of": value}
+    refused = api.post("/gateway/submitPackage", NEW, **headers)
+    assert refused.status_code == 400 and refused["Content-Type"] == "application/json"
+    assert refused.json_body == "X-On-Behalf-Of must be a username (letters, digits and @.+-_ only)"
+    assert not Package.objects.exists() and "forged" not in caplog.text
+
+
+@pytest.mark.parametrize("username", ["alice", "alice@example.com", "a.b+c-d_e", "a" * 150])
+def test_any_valid_username_is_taken(api, credentials, username):
+    headers = {"Authorization": "Bearer proposals:s3cret", "X-On-Behalf-Of": username}
+    submitted = api.post("/gateway/submitPackage", NEW, **headers)
+    assert submitted.status_code == 200 and submitted.json_body["data"]["submittedBy"] == username
+
+
 def test_a_node_acting_for_nobody_records_nobody(api, credentials):
     submitted = api.post("/gateway/submitPackage", NEW, Authorization="Bearer proposals:s3cret")
     assert "submittedBy" not in submitted.json_body["data"]

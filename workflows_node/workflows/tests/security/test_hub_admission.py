@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.http import HttpRequest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from distributed_core.auth.tokens import issue_token
 from distributed_core.testing import WebsocketClient
 from workflows_project.asgi import application
 
@@ -39,13 +40,13 @@ async def connects(path: str = "/events/package", headers: list[tuple[bytes, byt
 def session_cookie(username: str, *permissions: str) -> bytes:
     make_user(username, *permissions)
     browser = Client()
-    assert browser.login(username=username, password=PASSWORD)
+    assert browser.login(request=HttpRequest(), username=username, password=PASSWORD)  # axes needs a request
     return f"workflows_sessionid={browser.cookies['workflows_sessionid'].value}".encode()
 
 
 @sync_to_async
 def token_of(username: str, *permissions: str) -> str:
-    return Token.objects.create(user=make_user(username, *permissions)).key
+    return issue_token(make_user(username, *permissions))[1]
 
 
 async def test_nobody_is_refused():
@@ -75,6 +76,20 @@ async def test_an_api_client_may_send_its_token():
     key = await token_of("viewer", "view_package")
     assert await connects(headers=[*HOST, (b"authorization", f"Token {key}".encode())])
     assert not await connects(headers=[*HOST, (b"authorization", b"Token " + b"0" * 40)])
+
+
+async def test_an_api_token_is_taken_where_a_signalr_client_puts_it():
+    """`accessTokenFactory`: Bearer on negotiate, `?access_token=` on the WebSocket; checked by its hash."""
+    key = await token_of("viewer", "view_package")
+    stranger = await token_of("stranger")
+    assert await connects(f"/events/package?access_token={key}")
+    assert await connects(headers=[*HOST, (b"authorization", f"Bearer {key}".encode())])
+    assert not await connects(f"/events/package?access_token={stranger}")  # may not view packages
+    assert not await connects(f"/events/package?access_token={'0' * 64}")
+    negotiated = await sync_to_async(Client().post)(
+        "/events/package/negotiate", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert negotiated.status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -111,7 +126,7 @@ def test_negotiate_applies_the_same_rules(settings):
     admitted = client.post("/events/package/negotiate", headers={"Authorization": "Bearer proposals:new-secret"})
     assert admitted.status_code == 200 and admitted.json()["availableTransports"][0]["transport"] == "WebSockets"
     make_user("stranger")
-    client.login(username="stranger", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="stranger", password=PASSWORD)
     refused = client.post("/events/package/negotiate")
     assert refused.status_code == 403 and "workflows.view_package" in refused.json()
     assert client.post("/events/package/negotiate", headers={"Host": "evil.example"}).status_code == 400

@@ -1,0 +1,100 @@
+"""Hand committed events to the channel layer without making the committing thread wait.
+
+An event is published after its transaction commits, in the thread that committed it: a
+request's thread or a listener's. Waiting there for the channel layer (a hop to the event
+loop, a round trip to Redis) would add that latency to every write and stall the thread
+whenever the loop is busy with a broadcast. Once a server has bound its event loop
+(`bind_loop`: the ASGI lifespan and `manage.py listen` do), `publish()` only queues the
+message on that loop, where one task sends the queue in order. Without a bound loop (a
+management command, a test) it sends the message itself and returns when it is sent.
+
+Publishing is best effort either way: the event log is the truth, and listeners that miss a
+message catch up by replay. What goes out is the hubs' record of the event: a SignalR invocation
+of its target, to the channel-layer group of its hub (`group_name`), as `{"type": "hub.event",
+"record": ...}`; each process's hub fan-out copies it to its connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from ..protocol import encode, invocation
+
+if TYPE_CHECKING:
+    from ...models import Event
+
+__all__ = ["Publisher", "bind_loop", "group_name", "publish", "publisher"]
+
+logger = logging.getLogger("distributed_core.events")
+
+
+class Publisher:
+    """Sends `(group, message)` pairs to the channel layer, queued on a bound loop or directly."""
+
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.queue: deque[tuple[str, dict[str, Any]]] = deque()  # touched on the bound loop only
+        self.sending = False
+        self.task: asyncio.Task | None = None  # the task sending the queue (kept: the loop holds tasks weakly)
+
+    def bind(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Queue every later message on `loop` (the server's running loop); None sends directly again."""
+        self.loop = loop
+
+    def publish(self, group: str, message: dict[str, Any]) -> None:
+        """Send `message` to `group`: queued on the bound loop (returns at once), else sent before returning."""
+        loop = self.loop
+        if loop is not None and not loop.is_closed():
+            try:
+                loop.call_soon_threadsafe(self._enqueue, group, message)
+                return
+            except RuntimeError:  # the loop closed in between: the server is stopping
+                logger.debug("Event loop closed; sending %s directly", group)
+        async_to_sync(get_channel_layer().group_send)(group, message)
+
+    def _enqueue(self, group: str, message: dict[str, Any]) -> None:
+        self.queue.append((group, message))
+        if not self.sending:
+            self.sending = True
+            self.task = asyncio.get_running_loop().create_task(self._send_queue())
+
+    async def _send_queue(self) -> None:
+        layer = get_channel_layer()
+        try:
+            while self.queue:
+                group, message = self.queue.popleft()
+                try:
+                    await layer.group_send(group, message)
+                except Exception:  # the event is safe in the log; listeners catch up by replay
+                    logger.exception("Could not publish to %s; listeners will replay it", group)
+        finally:
+            self.sending = False
+
+
+publisher = Publisher()
+"""The process's publisher: `publish` sends through it."""
+
+
+def group_name(hub: str) -> str:
+    """The channel-layer group of `hub`'s connections (`events.<hub>`)."""
+    return f"events.{hub}"
+
+
+def publish(event: Event) -> None:
+    """Push a committed event to everyone connected to its hub (best effort: the log is the truth)."""
+    record = encode(invocation(event.target, [event.as_argument()]))
+    try:
+        publisher.publish(group_name(event.hub), {"type": "hub.event", "record": record})
+    except Exception:  # the event is safe in the log; listeners catch up by replay
+        logger.exception("Could not publish %s; listeners will replay it", event)
+
+
+def bind_loop(loop: asyncio.AbstractEventLoop | None = None) -> None:
+    """Publish through `loop` (default: the running loop) from now on; call it where a server's loop starts."""
+    publisher.bind(loop or asyncio.get_running_loop())

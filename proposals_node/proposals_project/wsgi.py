@@ -1,0 +1,9 @@
+"""WSGI entry point of the proposals node: HTTP on gunicorn (`gunicorn proposals_project.wsgi`, deploy/)."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proposals_project.settings")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()
