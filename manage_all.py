@@ -185,7 +185,8 @@ def cmd_startnode(args: argparse.Namespace) -> int:
     target = node_dir(args.name)
     try:
         validate_names(args.name, args.entity, {node["name"] for node in NODES})
-        listens = [parse_listen(spec, args.name, {node["name"] for node in NODES}) for spec in args.listen]
+        suite = {node["name"] for node in NODES}
+        listens = [parse_listen(spec, args.name, suite, ROOT / "contracts") for spec in args.listen]
         if target.exists():
             raise ScaffoldError(f"{target.relative_to(ROOT)} already exists")
         if not 1024 <= port <= 65535:

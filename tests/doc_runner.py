@@ -200,7 +200,7 @@ def _port_free(port: int) -> bool:
 
 
 class PageRun:
-    """One page followed in a fresh copy of the suite (with the demo nodes and deploy/), from its first block to its last."""
+    """One page followed in a fresh copy of the suite (demo nodes and deploy/ included), first block to last."""
 
     def __init__(self, page: Path, work: Path) -> None:
         self.page = page

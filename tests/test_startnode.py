@@ -51,6 +51,7 @@ def test_startnode_registers_the_node(suite_copy, invoices):
         (["orders", "--entity", "Order", "--listen", "workflows"], "Invalid --listen"),
         (["orders", "--entity", "Order", "--listen", "billing/payment"], "is not another node"),
         (["orders", "--entity", "Order", "--listen", "orders/order"], "is not another node"),
+        (["orders", "--entity", "Order", "--listen", "workflows/parcel"], "no contract in contracts/ declares the hub"),
     ],
 )
 def test_startnode_refuses_clearly(suite_copy, invoices, args, message):
