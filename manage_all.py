@@ -157,6 +157,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     for node in NODES:
         env.setdefault(f"{node['name'].upper()}_GATEWAY_URL", f"http://{args.host}:{node['port']}")
+    env.setdefault("DRAIN_SECONDS", "0")  # no balancer reads readiness here: Ctrl-C stops at once
     if args.workers > 1:
         env["RUN_LISTENERS"] = "0"  # one `manage.py listen` per node instead of one per worker
     programs: list[Program] = []

@@ -54,7 +54,7 @@ variant, writer, count, start_at = {variant!r}, {writer}, {count}, {start_at}
 record.publish = lambda event: None  # a served node queues this on its loop; left out of every variant
 
 
-def record_before(hub, target, *, entity=None, entity_id=None, message=""):
+def record_before(hub, target, *, entity=None, entity_id=None, message="", actor=None):  # actor: as record_event
     hub = str(hub)  # a Hub, or its name
     sequence, _ = HubSequence.objects.select_for_update().get_or_create(hub=hub)
     sequence.last_seq += 1

@@ -4,7 +4,8 @@
     WEB_CONCURRENCY             worker processes (2; gunicorn's own variable)
     WEB_THREADS                 request threads per worker (4); each keeps a database connection
                                 (CONN_MAX_AGE), so a node holds WEB_CONCURRENCY x WEB_THREADS of them
-    WEB_GRACEFUL_TIMEOUT        seconds a worker has to finish its requests after SIGTERM (30)
+    WEB_GRACEFUL_TIMEOUT        seconds a worker has to finish its requests after SIGTERM (30); keep it above
+                                DRAIN_SECONDS (the worker answers /ready/ 503 that long before it stops)
     WEB_TIMEOUT                 seconds a request may take before its worker is restarted (30)
     WEB_MAX_REQUESTS            requests before a worker is replaced (1000, with a 10 % jitter; 0: never)
     FORWARDED_ALLOW_IPS         the proxies whose X-Forwarded-* headers are trusted (gunicorn's own variable)
@@ -44,3 +45,10 @@ keepalive = 2
 control_socket_disable = True
 # the heartbeat files on a memory filesystem where there is one (a container's /tmp may be a disk)
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+def post_worker_init(worker):
+    """Drain on SIGTERM: `/ready/` turns 503 at once, the worker stops DRAIN_SECONDS later (serving.drain)."""
+    from distributed_core.serving.drain import drain_worker_on_sigterm
+
+    drain_worker_on_sigterm()

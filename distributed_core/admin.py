@@ -4,7 +4,10 @@ stored answers of idempotent commands."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from .api.timeline import timeline_of
 from .events.listeners import retry_dead_letter, skip_dead_letter
 from .exceptions import ApplicationError
 from .models import DeadLetter, Event, IdempotencyKey, ListenerCursor, ListenerPosition
@@ -37,6 +40,39 @@ class ReadOnlyEntityAdmin(ReadOnlyAdmin):
 
     list_display = ("id", "type", "value", "date_modified")
     list_per_page = 50
+    readonly_fields = ("history",)
+
+    @admin.display(description="History (timeline)")
+    def history(self, entity) -> str:
+        """The entity's timeline (what `/api/<entity>/timeline/<id>` answers), as a table on its page."""
+        if entity is None or entity.pk is None:
+            return "-"
+        entries = timeline_of(type(entity), entity.pk)
+        if not entries:
+            return "Nothing logged"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}/{} #{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+            "<td><code>{}</code></td></tr>",
+            (
+                (
+                    "caused by" if entry["kind"] == "cause" else "",
+                    entry["node"],
+                    entry["hub"],
+                    entry["seq"],
+                    entry["target"],
+                    entry.get("message") or "",
+                    entry.get("actor") or "",
+                    entry.get("at") or "",
+                    entry.get("trace_id") or "",
+                )
+                for entry in entries
+            ),
+        )
+        header = (
+            "<tr><th></th><th>event</th><th>target</th><th>message</th><th>who</th><th>when</th><th>trace</th></tr>"
+        )
+        return format_html("<table>{}{}</table>", mark_safe(header), rows)  # a constant
 
     def has_delete_permission(self, request, obj=None) -> bool:
         """No one deletes an entity here: removal goes through the node's API (its Command)."""
@@ -47,9 +83,9 @@ class ReadOnlyEntityAdmin(ReadOnlyAdmin):
 class EventAdmin(ReadOnlyAdmin):
     """The event log: what each hub announced, in seq order. Read-only; prune with `prune_events`."""
 
-    list_display = ("hub", "seq", "target", "entity_id", "message", "date_created")
+    list_display = ("hub", "seq", "target", "entity_id", "message", "actor", "trace_id", "date_created")
     list_filter = ("hub", "target")
-    search_fields = ("message",)
+    search_fields = ("message", "trace_id", "actor")
 
 
 @admin.register(ListenerCursor)

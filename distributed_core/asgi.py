@@ -4,7 +4,9 @@ HTTP goes to Django's WSGI handler on a pool of threads (`serving.bridge.WsgiBri
 speed of a WSGI server and on the same port as the hubs; `manage.py serve` runs it on uvicorn.
 With `DD_RUN_LISTENERS` on (the embedded default) the node's EventListeners run as tasks of the
 server's event loop, started by the ASGI lifespan and cancelled on shutdown. In deployments with
-several workers they run in their own process instead (`manage.py listen`).
+several workers they run in their own process instead (`manage.py listen`). The lifespan's startup
+also sets the drain on SIGTERM (`serving.drain`): not ready at once, hub clients told to reconnect,
+then the server's own stop.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class NodeApplication:
         from .conf import dd_settings
         from .events.listeners import run_listeners
         from .events.log import bind_loop
+        from .serving.drain import drain_on_signals
 
         while True:
             message = await receive()
@@ -56,6 +59,8 @@ class NodeApplication:
                 sys.setswitchinterval(SWITCH_INTERVAL)
                 if dd_settings.run_listeners_in_process and dd_settings.listeners:
                     self.listeners = asyncio.create_task(run_listeners())
+                # the server has set its signal handlers by now: SIGTERM drains first (readiness, hub clients)
+                drain_on_signals()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.listeners is not None:

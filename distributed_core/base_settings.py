@@ -71,6 +71,9 @@ MIDDLEWARE = [
     # probes ahead of the Host check and the HTTPS redirect: a balancer asks an instance by its own address
     # over plain HTTP, which those would refuse (deploy/, docs/deployment.md)
     "distributed_core.serving.probes.ProbesMiddleware",
+    # each request's cause for the events it records, and its metrics (the OpenTelemetry middleware, which
+    # starts or continues the request's trace, is put before all of these by tracing.setup_tracing)
+    "distributed_core.observability.middleware.ObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -192,11 +195,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Every line carries the trace id of what it is about ("-" for none); LOG_FORMAT=json: one JSON object per line
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"trace_id": {"()": "distributed_core.observability.logs.TraceIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [trace %(trace_id)s]: %(message)s"},
+        "json": {"()": "distributed_core.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if env.str("LOG_FORMAT", default="plain") == "json" else "plain",
+            "filters": ["trace_id"],
+        }
+    },
     "loggers": {
         "distributed_core": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     },

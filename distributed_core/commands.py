@@ -132,7 +132,7 @@ class EntityCommand(Generic[E]):
         """Log an event on this command's hub, in the current transaction (published after commit)."""
         hub = self.get_hub()
         if hub is not None:
-            record_event(hub, target, entity=entity, message=message)
+            record_event(hub, target, entity=entity, message=message, actor=self.actor)
 
     def get_hub(self) -> Hub | str | None:
         """Where this command's changes are announced: `hub`, else the hub declared for its model (None: nowhere)."""

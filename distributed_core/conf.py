@@ -309,6 +309,14 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         normalise=lambda number: max(number, 0),
     ),
     Setting(
+        "DD_LISTENER_LEASE_SECONDS",
+        6.0,
+        NUMBER,
+        "seconds the active listener process of a source holds its lease without renewing it (it renews it every "
+        "third of that); a standby takes over within about this long after it dies",
+        variable="LISTENER_LEASE_SECONDS",
+    ),
+    Setting(
         "DD_SERVER_THREADS",
         16,
         INTEGER,
@@ -345,6 +353,22 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         NUMBER,
         "seconds an idle keep-alive connection stays open between requests",
         variable="SERVER_KEEPALIVE_TIMEOUT",
+    ),
+    Setting(
+        "DD_DRAIN_SECONDS",
+        5.0,
+        NUMBER,
+        "seconds a server process keeps serving after SIGTERM with `/ready/` answering 503, so that a balancer "
+        "stops routing to it, before it tells its hub clients to reconnect and stops (`0`: stop at once)",
+        variable="DRAIN_SECONDS",
+    ),
+    Setting(
+        "DD_SERVER_GRACEFUL_TIMEOUT",
+        30.0,
+        NUMBER,
+        "seconds `manage.py serve` gives the requests in flight to finish once it stops (after the drain); "
+        "then they are cancelled",
+        variable="SERVER_GRACEFUL_TIMEOUT",
     ),
 )
 """Every core setting, declared once: what the base settings, `dd_settings` and the settings reference read."""

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import connections, models, router
 
-from .events.log import entity_payload, record_events
+from .events.log import entity_payload, record_events, stamp
 from .models import Entity, Event
 
 __all__ = ["SagaBatch"]
@@ -53,9 +53,9 @@ class SagaBatch:
         self.changed.setdefault(id(row), (row, set()))[1].update(fields)
 
     def announce(self, hub: str, target: str, entity: models.Model, message: str) -> None:
-        """Remember an announcement, with the entity's wire shape as it is now."""
+        """Remember an announcement, with the entity's wire shape, trace id and cause as they are now."""
         self.announced.append(
-            Event(hub=hub, target=target, entity_id=entity.pk, data=entity_payload(entity), message=message)
+            stamp(Event(hub=hub, target=target, entity_id=entity.pk, data=entity_payload(entity), message=message))
         )
 
     def flush(self) -> None:

@@ -40,7 +40,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models
 
-from .events.log import Hub, hub_name, hubs, record_event
+from .events.log import Cause, Hub, applied_source, caused_by, hub_name, hubs, record_event
 from .saga_batch import SagaBatch
 
 __all__ = ["EntitySaga", "EventMessage", "handles"]
@@ -50,12 +50,18 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class EventMessage(Generic[T]):
-    """One event as a saga receives it: the entity `id`, its `seq`, the `message` and the `data` (a contract)."""
+    """One event as a saga receives it: the entity `id`, its `seq`, the `message` and the `data` (a contract).
+
+    `trace_id` is the trace the event belongs to (its `traceId`, "" when it carries none) and
+    `date` when its change was made (its data's `dateModified`, None when it has none).
+    """
 
     id: int | None
     seq: int
     message: str
     data: T | None
+    trace_id: str = ""
+    date: str | None = None
 
 
 def handles(target: str) -> Callable[[Callable], Callable]:
@@ -105,10 +111,32 @@ class EntitySaga:
             self.batch = None
 
     def dispatch(self, target: str, message: EventMessage) -> None:
-        """Call the `@handles(target)` method with the read event; nothing for a target it does not handle."""
+        """Call the `@handles(target)` method with the read event; nothing for a target it does not handle.
+
+        What the method records is caused by the event: it continues the event's trace, and names
+        the event (`{node, hub, seq, ...}`) as its cause when a listener is applying it.
+        """
         name = self.targets.get(target)
         if name is not None:
-            getattr(self, name)(message)
+            with caused_by(self.cause_of(target, message)):
+                getattr(self, name)(message)
+
+    def cause_of(self, target: str, message: EventMessage) -> Cause:
+        """The cause of what handling `message` records: its trace, and the remote event itself."""
+        source = applied_source()
+        if source is None:
+            return Cause(trace_id=message.trace_id)
+        node, _, hub = source.rpartition("/")
+        event = {"node": node, "hub": hub, "seq": message.seq, "target": target, "message": message.message}
+        actor, at = self.actor_of(message), message.date
+        event.update({key: value for key, value in (("actor", actor), ("at", at)) if value})
+        if message.trace_id:
+            event["traceId"] = message.trace_id
+        return Cause(trace_id=message.trace_id, source=event)
+
+    def actor_of(self, message: EventMessage) -> str | None:
+        """Who acted in the remote event (for the timeline); None by default, a saga reads it from its contract."""
+        return None
 
     def prefetch(self, messages: list[EventMessage]) -> None:
         """Lock, with `lock_all()`, the rows a batch's events will change; by default nothing is fetched ahead."""
@@ -134,10 +162,18 @@ class EntitySaga:
 
     def read(self, argument: dict[str, Any]) -> EventMessage:
         """The event argument as an EventMessage, its data read as `contract` (kept as a dict without one)."""
-        data = argument.get("data")
+        data = raw = argument.get("data")
         if data is not None and self.contract is not None:
             data = self.contract.from_wire(data)
-        return EventMessage(id=argument.get("id"), seq=argument["seq"], message=argument.get("message", ""), data=data)
+        trace_id = argument.get("traceId")
+        return EventMessage(
+            id=argument.get("id"),
+            seq=argument["seq"],
+            message=argument.get("message", ""),
+            data=data,
+            trace_id=trace_id if isinstance(trace_id, str) else "",
+            date=raw.get("dateModified") if isinstance(raw, dict) else None,
+        )
 
     def announce(self, target: str, entity: models.Model, message: str) -> None:
         """Log an event on this saga's hub (or `entity`'s), in the current transaction (published after commit)."""

@@ -21,6 +21,7 @@ from .api.swagger import SwaggerView
 from .auth.urls import auth_urls
 from .events.hubs.negotiate import negotiate
 from .events.status import events_status
+from .observability.metrics import metrics_view
 from .serving.health import health, ready
 
 __all__ = ["node_urls"]
@@ -32,6 +33,7 @@ def node_urls(router: WireRouter) -> list[URLPattern | URLResolver]:
         *router.urls,
         *auth_urls(),
         path("events/status", events_status, name="events-status"),
+        re_path(r"^metrics/?$", metrics_view, name="metrics"),
         re_path(r"^events/(?P<hub>[\w-]+)/negotiate/?$", negotiate, name="events-negotiate"),
         re_path(r"^health/?$", health, name="health"),
         re_path(r"^ready/?$", ready, name="ready"),

@@ -176,6 +176,7 @@ class Suite:
         self.databases = Databases(tmp)
         base = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
         base.update({"DEBUG": "1" if debug else "0", "PYTHONUNBUFFERED": "1"})
+        base.update({"DRAIN_SECONDS": "0"})  # nothing routes by readiness here: a stop need not wait
         base.update({"CHANNEL_LAYER_PREFIX": f"dd-{secrets.token_hex(4)}", "SECRET_KEY": secrets.token_urlsafe(50)})
         base.update(extra_env or {})
         ports = {"proposals": free_port(), "workflows": free_port()}

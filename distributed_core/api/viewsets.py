@@ -1,7 +1,7 @@
 """Viewset bases whose handlers are wire routes (see `routes.route`), over a Query and a Command.
 
 `EntityViewSet` serves `/api/<entity>/get`, `getFromId/<id>` (alias `getById/<id>`),
-`validate`, `save` and `remove`, and the resource routes with the browsable API: registered
+`timeline/<id>`, `validate`, `save` and `remove`, and the resource routes with the browsable API: registered
 once on a `routers.WireRouter`, which serves both. Every write goes through the Command, every
 read through the Query; a subclass adds its own routes the same way, with `@route...` on the
 handler. Reads need the model's view permission, writes its add, change or delete permission
@@ -22,6 +22,7 @@ from ..commands import EntityCommand
 from ..messages import ApiMessage, ValidationMessage
 from ..queries import EntityQuery
 from .routes import Reads, Returns, route, routes_of
+from .timeline import TimelineEntrySerializer, timeline_of
 
 __all__ = ["EntityViewSet", "QueryCommandMixin", "ReadOnlyEntityViewSet", "WireViewSet"]
 
@@ -91,6 +92,11 @@ class ReadOnlyEntityViewSet(QueryCommandMixin, WireViewSet):
     def get_from_id(self, request: Request, id: int) -> Any:
         """`GET getFromId/<id>` (and `getById/<id>`): one entity, or 404 when there is none."""
         return self.get_query().get_by_id(id)
+
+    @route.get("timeline/<int:id>", returns=Returns.LIST, serializer=TimelineEntrySerializer, permission="view")
+    def timeline(self, request: Request, id: int) -> Any:
+        """`GET timeline/<id>`: what happened to the entity, in causal order, across nodes (see `api.timeline`)."""
+        return timeline_of(self.get_query().get_model(), id)
 
     # resource routes (the DRF router gives their paths)
     @route.resource(returns=Returns.LIST, permission="view")

@@ -3,18 +3,23 @@
 Hubs: the last seq, and each known listener's position (how far it had applied at its last
 Replay; `prune_events` keeps what comes after the lowest). Listeners: connected or not, the
 cursor, the hub's last seq as last heard and the lag between them, how many events are parked
-as dead letters, whether the listener needs a resync, and the last error. Readable by a service
-credential, or a user who may view the listeners (or by anyone on an open node).
+as dead letters, whether the listener needs a resync, the last error, and every process running
+it (host, pid, role: "active", "standby", or "gone" once it has not renewed its lease in time).
+Readable by a service credential, or a user who may view the listeners (or by anyone on an open
+node).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Count
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 
 from ..auth.callers import protected
 from ..conf import dd_settings
-from ..models import DeadLetter, HubSequence, ListenerCursor, ListenerPosition
+from ..models import DeadLetter, HubSequence, ListenerCursor, ListenerPosition, ListenerProcess
 from .log import hubs
 
 __all__ = ["events_status"]
@@ -38,6 +43,12 @@ def events_status(request: HttpRequest) -> JsonResponse:
         .annotate(count=Count("id"))
         .values_list("source", "count")
     )
+    processes: dict[str, list[dict]] = {}
+    expired = timezone.now() - timedelta(seconds=dd_settings.listener_lease_seconds)
+    for process in ListenerProcess.objects.all():
+        role = "gone" if process.heartbeat < expired else "active" if process.active else "standby"
+        entry = {"host": process.host, "pid": process.pid, "role": role, "heartbeatAt": process.heartbeat.isoformat()}
+        processes.setdefault(process.source, []).append(entry)
     listeners = [
         {
             "source": cursor.source,
@@ -50,6 +61,7 @@ def events_status(request: HttpRequest) -> JsonResponse:
             "needsResync": cursor.needs_resync,
             "lastError": cursor.last_error,
             "lastEventAt": cursor.last_event_at.isoformat() if cursor.last_event_at else None,
+            "processes": [{**process, "lag": cursor.lag} for process in processes.get(cursor.source, [])],
         }
         for cursor in ListenerCursor.objects.order_by("source")
     ]

@@ -38,6 +38,7 @@ from ..api.routes import Returns, Route
 from ..auth.credentials import ON_BEHALF_OF_HEADER, on_behalf_of_value
 from ..conf import dd_settings
 from ..exceptions import GatewayError, GatewayUnavailable, KeyInFlight, KeyReused, NotFound
+from ..metrics import GATEWAY_CALL_SECONDS, GATEWAY_CALLS
 
 __all__ = ["GatewayClient"]
 
@@ -88,8 +89,14 @@ class GatewayClient:
                 headers[ON_BEHALF_OF_HEADER] = on_behalf_of_value(self.acting_for)
         if route.is_command:
             headers[IDEMPOTENCY_KEY_HEADER] = idempotency_key or str(uuid.uuid4())
-        with in_flight(self.node_name):
-            status, content = self._send(method, url, body, headers, attempts=2 if route.is_command else 1)
+        started, outcome = time.perf_counter(), "unavailable"
+        try:
+            with in_flight(self.node_name):
+                status, content = self._send(method, url, body, headers, attempts=2 if route.is_command else 1)
+            outcome = "failed" if status >= 500 else "refused" if status in (401, 403) else "ok"
+        finally:
+            GATEWAY_CALLS.labels(self.node_name, outcome).inc()
+            GATEWAY_CALL_SECONDS.labels(self.node_name).observe(time.perf_counter() - started)
         if status == 204 or (status == 404 and none_if_missing):
             return None
         payload = self._decode(status, content)

@@ -33,17 +33,33 @@ class Event(models.Model):
     data = models.JSONField(null=True, blank=True)
     message = models.CharField(max_length=500, blank=True, default="")
     date_created = models.DateTimeField(auto_now_add=True)
+    # why it happened (see events.log.cause): the W3C trace it belongs to, who acted (a username, "" for
+    # nobody: a saga's follow-up), and its cause, {"request": "POST /api/..."} or {"event": {node, hub, seq, ...}}
+    trace_id = models.CharField(max_length=32, blank=True, default="")
+    actor = models.CharField(max_length=150, blank=True, default="")
+    cause = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["hub", "seq"]
         constraints = [models.UniqueConstraint(fields=["hub", "seq"], name="one_event_per_hub_seq")]
+        indexes = [models.Index(fields=["hub", "entity_id"], name="event_hub_entity")]  # an entity's timeline
 
     def __str__(self) -> str:
         return f"{self.hub} #{self.seq} {self.target} {self.entity_id or ''}"
 
     def as_argument(self) -> dict:
-        """The hub argument of the wire contract: `{id, seq, data, message}` (nulls omitted)."""
-        argument = {"id": self.entity_id, "seq": self.seq, "data": self.data, "message": self.message}
+        """The hub argument of the wire contract: `{id, seq, data, message, traceId}` (nulls omitted).
+
+        `traceId` is an added field (the original's clients ignore it): a listener applying the
+        event continues its trace.
+        """
+        argument = {
+            "id": self.entity_id,
+            "seq": self.seq,
+            "data": self.data,
+            "message": self.message,
+            "traceId": self.trace_id or None,
+        }
         return {key: value for key, value in argument.items() if value is not None}
 
 

@@ -2,7 +2,8 @@
 
     /health/  200 {"node": ..., "status": "ok"} whenever the process serves HTTP at all (liveness)
     /ready/   200 when the node can do its work: its database answers, its channel layer carries
-              a message, and every migration is applied; 503 naming what is not, otherwise
+              a message, and every migration is applied; 503 naming what is not, otherwise;
+              503 at once, checking nothing, once the process is draining (drain.py: it is stopping)
 
 Both are open (they say nothing about the data) and cheap: the database check is one query, the
 channel layer's one message to this process itself, and the migration plan is read only until it
@@ -22,6 +23,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from ..conf import dd_settings
+from .drain import is_draining
 
 __all__ = ["health", "ready"]
 
@@ -39,7 +41,10 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def ready(request: HttpRequest) -> JsonResponse:
-    """Readiness: database, channel layer and migrations; 503 with each failing check's reason."""
+    """Readiness: database, channel layer and migrations; 503 with each failing check's reason, or when draining."""
+    if is_draining():  # the balancer is to stop routing here: say so before anything else
+        body = {"node": dd_settings.node_name, "ready": False, "checks": {"draining": "stopping"}}
+        return JsonResponse(body, status=503)
     checks = {"database": database_problem(), "channelLayer": channel_layer_problem()}
     checks["migrations"] = migrations_problem() if checks["database"] is None else "not checked: no database"
     ok = all(problem is None for problem in checks.values())

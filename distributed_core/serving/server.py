@@ -7,9 +7,15 @@ and the listeners on its event loop, HTTP requests through `WsgiBridge` on a poo
 The connection protocol is `NodeHttpProtocol` (head deadline, socket cap), and the timeouts and
 limits come from the `DD_SERVER_*` settings. With `workers` > 1 uvicorn forks that many
 processes on the one socket and replaces any that dies.
+
+SIGTERM drains (`drain.py`, set up by the application's lifespan): `/ready/` 503 for
+`DD_DRAIN_SECONDS`, hub clients told to reconnect, then uvicorn's stop, which gives the requests in
+flight `DD_SERVER_GRACEFUL_TIMEOUT` seconds; a stop asked for this way ends the process with 0.
 """
 
 from __future__ import annotations
+
+import signal
 
 import uvicorn
 
@@ -23,6 +29,9 @@ __all__ = ["serve"]
 def serve(application: str, *, host: str, port: int, workers: int = 1, access_log: bool = False) -> None:
     """Serve the ASGI `application` ("module:attribute") on `host`:`port` until SIGINT or SIGTERM."""
     ensure_open_files(dd_settings.server_max_connections, dd_settings.server_threads)  # workers inherit it
+    # uvicorn raises the signal it stopped for again once it has stopped, with the handler found before it: the
+    # stop was graceful, so the process ends normally (exit 0) rather than killed by its own SIGTERM
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)
     protocol = node_http_protocol(
         header_timeout=dd_settings.server_header_timeout, max_connections=dd_settings.server_max_connections
     )
@@ -38,4 +47,5 @@ def serve(application: str, *, host: str, port: int, workers: int = 1, access_lo
         # every broadcast a deflate per connection (ASP.NET Core leaves WebSocket compression off too)
         ws_per_message_deflate=False,
         timeout_keep_alive=dd_settings.server_keepalive_timeout,  # type: ignore[arg-type]
+        timeout_graceful_shutdown=dd_settings.server_graceful_timeout,  # type: ignore[arg-type]
     )

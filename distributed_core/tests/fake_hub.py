@@ -78,6 +78,7 @@ class FakeConnection:
         self.open = False
         self.outgoing: asyncio.Queue[Record] = asyncio.Queue()
         self.closed = asyncio.Event()
+        self.allows_reconnect = False
         self.pump: asyncio.Task | None = None
 
     async def start(self) -> None:
@@ -121,9 +122,16 @@ class FakeConnection:
         self.open = False
         self.closed.set()
 
-    async def wait_closed(self) -> None:
-        """Wait until the connection is dropped or stopped."""
+    def restart(self) -> None:
+        """The hub closes this connection allowing a reconnect (its close record), as a restarting hub does."""
+        self.allows_reconnect = True
+        self.drop()
+
+    async def wait_closed(self) -> bool:
+        """Wait until the connection is dropped or stopped; True when it was closed allowing a reconnect."""
         await self.closed.wait()
+        if self.allows_reconnect:
+            return True
         raise ConnectionResetError("the fake hub dropped the connection")
 
     async def stop(self) -> None:

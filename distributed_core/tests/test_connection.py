@@ -75,3 +75,25 @@ async def test_an_error_completion_reaches_the_invoker_instead_of_breaking_the_c
     completion = SimpleNamespace(invocation_id=invocation_id, error="Unknown hub method 'Sync'", result=None)
     await opened.client._on_completion_message(completion)
     assert results == [(None, "Unknown hub method 'Sync'")]
+
+
+async def test_a_close_record_allowing_a_reconnect_ends_the_connection_as_a_restart():
+    opened = connection(server_timeout=30)
+    opened.task = asyncio.create_task(asyncio.sleep(60))
+    try:
+        for message in opened.client._protocol.decode('{"type":7,"allowReconnect":true}\x1e'):
+            await opened.client._on_message(message)  # as pysignalr's reader hands it over
+        opened.closed.set()  # the hub closes the socket after its close record
+        assert await asyncio.wait_for(opened.wait_closed(), 5) is True
+    finally:
+        await opened.stop()
+
+
+async def test_a_close_record_without_it_is_an_error_and_no_restart():
+    from pysignalr.exceptions import ServerError
+
+    opened = connection(server_timeout=30)
+    [message] = opened.client._protocol.decode('{"type":7,"error":"Access revoked"}\x1e')
+    with pytest.raises(ServerError, match="Access revoked"):
+        await opened.client._on_message(message)
+    assert opened.client.allows_reconnect is False

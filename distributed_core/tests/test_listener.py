@@ -258,6 +258,25 @@ async def test_a_dropped_connection_reconnects_and_replays_from_its_cursor():
     assert [3] in [since for method, since, _ in hub.invocations if method == "Replay"]
 
 
+async def test_a_hub_closing_to_restart_is_reconnected_to_at_once_and_replayed_from_the_cursor():
+    hub = FakeHub()
+    listener = make_listener(hub, initial_backoff=5.0, max_backoff=5.0)  # a backoff would show
+    async with running(listener):
+        await connected(hub, listener)
+        hub.add()
+        hub.add()
+        await eventually(at(2))
+        hub.live[0].restart()  # {"type":7,"allowReconnect":true}, then the socket closes
+        hub.add(publish=False)  # while no connection is open
+        await eventually(at(3), timeout=2.0, message="reconnected and replayed without a backoff")
+        assert len(hub.attempts) == 2 and hub.attempts[1] - hub.attempts[0] < 2.0
+        hub.live[0].restart()  # a second restart in a row: this one backs off (a hub closing every connection)
+        await eventually(lambda: cursor().last_error == "disconnected", message="backing off")
+        assert len(hub.attempts) == 2 and not hub.live
+    assert await database_sync_to_async(copied)() == [101, 102, 103]
+    assert [2] in [since for method, since, _ in hub.invocations if method == "Replay"]
+
+
 @pytest.fixture
 def batches(monkeypatch) -> list[int]:
     """The size of every batch the listener applies (each one transaction)."""

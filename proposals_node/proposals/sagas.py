@@ -33,6 +33,15 @@ class PackageSaga(EntitySaga):
         decided = {package.entity_id for package in about if package.state in DECIDED}
         self.lock_all(Status, {p.status_id for pk, p in proposals.items() if pk in decided and p.status_id})
 
+    def actor_of(self, message: EventMessage[PackageData]) -> str | None:
+        """Who acted in a package event: who decided it (Approved, Rejected, Returned), else who submitted it."""
+        package = message.data
+        if package is None:
+            return None
+        if package.state == PackageStates.PENDING:
+            return package.submitted_by
+        return package.decided_by or package.submitted_by
+
     @handles("OnAdd")
     def package_added(self, event: EventMessage[PackageData]) -> None:
         proposal = self._proposal(event.data)

@@ -186,3 +186,22 @@ def test_the_workflows_page_catches_up_after_a_restart(suite, context, proposals
     expect(package_card(page, "completed", package["id"]).locator(".package-state")).to_have_text("Approved")
     expect(package_card(page, "active", package["id"])).to_have_count(0)
     expect(page.locator("#hub-package")).to_have_attribute("data-state", "live")
+
+
+def test_the_history_panel_shows_the_timeline_live(suite, context, proposals, workflows):
+    proposal = create_proposal(proposals, unique("Traced"))
+    package = submit(proposals, proposal, result="Active")
+    page = proposals_page(context, suite)
+    card = proposal_card(page, proposal["id"])
+    expect(card.locator(".package-state")).to_have_text("Pending")
+    card.locator("details.history-panel summary").click()
+    entries = card.locator(".timeline-entry")
+    expect(entries.first).to_contain_text(f"Proposal {proposal['id']} added")
+    expect(card.locator(".timeline-entry.cause")).to_have_count(1)  # the submit on workflows, then its link here
+    assert workflows.post("/api/package/approve", {"id": package["id"]}).status_code == 200
+    expect(card.locator(".timeline-entry.cause")).to_have_count(2)  # the open panel follows the approval live
+    expect(entries.last).to_contain_text("status Active")
+    approved = card.locator(".timeline-entry.cause").last
+    expect(approved).to_contain_text("workflows/package")
+    trace_ids = {entries.last.get_attribute("data-trace-id"), approved.get_attribute("data-trace-id")}
+    assert len(trace_ids) == 1 and len(trace_ids.pop()) == 32  # the approval and its effect: one trace

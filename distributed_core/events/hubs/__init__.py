@@ -8,6 +8,7 @@
     access.py     what admitted a connection, checked again by every Replay/Sync and periodically
     negotiate.py  POST /events/<hub>/negotiate, checked by the same rules
     capacity.py   HubConnectionCap: at most DD_HUB_MAX_CONNECTIONS connections per process
+    shutdown.py   close_hubs: every connection told to reconnect (a restart), new ones refused
     rates.py      token buckets: invocations per connection, Ping broadcasts per hub
     positions.py  how far each remote listener got, as its Replay said (the log's pruning stays behind it)
 
@@ -19,5 +20,6 @@ and writes nothing to it. Connection checks are middleware around the consumer, 
 from .admission import HubAdmission
 from .capacity import HubConnectionCap
 from .consumer import EventHubConsumer, HubMethodError
+from .shutdown import close_hubs, hubs_closed
 
-__all__ = ["EventHubConsumer", "HubAdmission", "HubConnectionCap", "HubMethodError"]
+__all__ = ["EventHubConsumer", "HubAdmission", "HubConnectionCap", "HubMethodError", "close_hubs", "hubs_closed"]

@@ -1,4 +1,5 @@
-"""HubConnectionCap: at most `DD_HUB_MAX_CONNECTIONS` hub connections at once in one node process.
+"""HubConnectionCap: at most `DD_HUB_MAX_CONNECTIONS` hub connections at once in one node process (none once its
+hubs are closed for a restart: shutdown.py).
 
 ASGI middleware around the hubs, outermost. A WebSocket beyond the cap is refused before it is
 accepted, so it costs no consumer, no outbox and no place in the fan-out. Where the server offers
@@ -16,6 +17,7 @@ import json
 from typing import Any
 
 from ...conf import dd_settings
+from .shutdown import hubs_closed
 
 __all__ = ["SERVER_SEND", "HubConnectionCap"]
 
@@ -34,6 +36,9 @@ class HubConnectionCap:
         """Pass a connection within the cap on to the hubs, counted for as long as it lasts."""
         if scope["type"] != "websocket":
             await self.app(scope, receive, send)
+            return
+        if hubs_closed():  # stopping: the client reconnects elsewhere (or here, once restarted)
+            await refuse(scope, receive, send, "This node is restarting: reconnect")
             return
         limit = dd_settings.hub_max_connections
         if self.open >= limit:

@@ -128,12 +128,13 @@ class EventHubConsumer(HubMethods, AsyncWebsocketConsumer):
         if self.outbox is not None and not self.closing:
             self.outbox.post(record)
 
-    def drop(self, reason: str) -> None:
-        """Close from outside the receive loop (a full outbox, a lost feed) allowing a reconnect: release now, say
-        why in a task."""
-        if not self.closing:
-            self.release()
-            self.spawn(self.goodbye(close(reason, allow_reconnect=True)))
+    def drop(self, reason: str) -> asyncio.Task | None:
+        """Close from outside the receive loop (a full outbox, a lost feed, a restart) allowing a reconnect: release
+        now, say why in a task (returned, for a restart to wait on it)."""
+        if self.closing:
+            return None
+        self.release()
+        return self.spawn(self.goodbye(close(reason, allow_reconnect=True)))
 
     def revoke(self, reason: str) -> None:
         """Close for good (the caller's access was withdrawn): release now, a Close message without allowReconnect

@@ -26,10 +26,11 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from ...conf import dd_settings
+from ...metrics import HUB_CONNECTIONS
 from ..log import group_name, last_seq
 from ..protocol import MessageType, encode, invocation
 
-__all__ = ["HubFanout", "Outbox", "Subscriber", "fanout_for"]
+__all__ = ["HubFanout", "Outbox", "Subscriber", "fanout_for", "fanouts"]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -44,8 +45,8 @@ class Subscriber(Protocol):
     def post(self, record: str) -> None:
         """Queue `record` for this connection, without waiting."""
 
-    def drop(self, reason: str) -> None:
-        """Close this connection with `reason`, allowing it to reconnect."""
+    def drop(self, reason: str) -> asyncio.Task | None:
+        """Close this connection with `reason` (none when empty), allowing it to reconnect; the task saying so."""
 
 
 class Outbox:
@@ -108,6 +109,7 @@ class HubFanout:
     async def join(self, subscriber: Subscriber) -> None:
         """Add a connection: it gets every record published once this returns."""
         self.subscribers.add(subscriber)
+        HUB_CONNECTIONS.labels(self.hub).set(len(self.subscribers))
         if self.feed is None or self.feed.done():
             self.ready = self.loop.create_future()
             self.feed = asyncio.create_task(self.run(self.ready))
@@ -116,6 +118,7 @@ class HubFanout:
     def leave(self, subscriber: Subscriber) -> None:
         """Remove a connection; the last one out stops the feed."""
         self.subscribers.discard(subscriber)
+        HUB_CONNECTIONS.labels(self.hub).set(len(self.subscribers))
         if not self.subscribers and self.feed is not None:
             self.feed.cancel()
             self.feed = None
@@ -173,6 +176,12 @@ class HubFanout:
 
 
 _fanouts: dict[str, HubFanout] = {}
+
+
+def fanouts() -> list[HubFanout]:
+    """This process's fan-outs of the running event loop, one per hub that has had a connection."""
+    loop = asyncio.get_running_loop()
+    return [fanout for fanout in _fanouts.values() if fanout.loop is loop]
 
 
 def fanout_for(hub: str) -> HubFanout:

@@ -5,6 +5,7 @@
     apply.py         a batch of events through a saga in one transaction, the cursor moved with it
     cursor.py        the listener's row: cursor, the hub's last seq, connected, last error, needs resync
     dead_letters.py  retry or skip the events a saga kept failing on
+    lease.py         one active listener process per source, the others standing by (a lease row)
     runner.py        builds a node's listeners from DD_LISTENERS and runs them (ASGI process or `listen`)
 
 A listener's saga announces its own changes through the event log, like a Command; the listener
@@ -14,12 +15,14 @@ itself never writes to the log, and knows nothing of this node's hubs.
 from .apply import BatchResult, Outcome, apply_batch, apply_event
 from .cursor import resync
 from .dead_letters import retry_dead_letter, skip_dead_letter
+from .lease import ListenerLease, run_leased
 from .listener import EventListener
 from .runner import build_listeners, listener_source, run_listeners
 
 __all__ = [
     "BatchResult",
     "EventListener",
+    "ListenerLease",
     "Outcome",
     "apply_batch",
     "apply_event",
@@ -27,6 +30,7 @@ __all__ = [
     "listener_source",
     "resync",
     "retry_dead_letter",
+    "run_leased",
     "run_listeners",
     "skip_dead_letter",
 ]

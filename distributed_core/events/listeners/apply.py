@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from ...models import DeadLetter, ListenerCursor
 from ...sagas import EntitySaga
+from ..log import applying_from
 from .cursor import PARKED_NOTICE, lock_cursor
 
 __all__ = ["BatchResult", "Failure", "Outcome", "apply_batch", "apply_event", "failure_summary", "failure_text"]
@@ -91,10 +92,11 @@ def apply_batch(
     effects that commit are the same either way.
     """
     ordered = sorted(deliveries, key=lambda delivery: delivery[1]["seq"])
-    try:
-        return _apply_whole(source, ordered, saga, hub_seq)
-    except _SagaFailed:
-        return _apply_one_by_one(source, ordered, saga, attempts or {}, max_attempts, hub_seq)
+    with applying_from(source):  # what the saga records names the event it applies as its cause
+        try:
+            return _apply_whole(source, ordered, saga, hub_seq)
+        except _SagaFailed:
+            return _apply_one_by_one(source, ordered, saga, attempts or {}, max_attempts, hub_seq)
 
 
 class _SagaFailed(Exception):

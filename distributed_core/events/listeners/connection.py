@@ -36,8 +36,9 @@ class HubConnection(Protocol):
     async def invoke(self, method: str, arguments: list[Any], on_result: OnResult) -> None:
         """Invoke a hub method; `on_result` gets its completion, in order with the invocations around it."""
 
-    async def wait_closed(self) -> None:
-        """Return (or raise what ended it) once the connection has ended."""
+    async def wait_closed(self) -> bool:
+        """Once the connection has ended: True when the hub closed it allowing a reconnect (it is restarting:
+        reconnect at once), else False; or raise what ended it."""
 
     async def stop(self) -> None:
         """Close the connection (if it is open) and release what it holds."""
@@ -58,6 +59,7 @@ class ListenerClient(SignalRClient):
         super().__init__(*args, **kwargs)
         self._on_any_invocation = on_invocation
         self.last_heard = time.monotonic()
+        self.allows_reconnect = False  # the hub's close record said `allowReconnect` (a restart)
 
     async def _on_message(self, message: Any) -> None:
         self.last_heard = time.monotonic()  # any record, the hub's keep-alive pings included
@@ -65,6 +67,14 @@ class ListenerClient(SignalRClient):
 
     async def _on_invocation_message(self, message: Any) -> None:
         await self._on_any_invocation(message.target, message.arguments)
+
+    async def _on_close_message(self, message: Any) -> None:
+        # a close that allows reconnecting (a hub restarting, a connection too slow) is no failure, whatever its
+        # reason says: the hub closes the socket next, and the listener reconnects at once
+        if message.allow_reconnect:
+            self.allows_reconnect = True
+            return
+        await super()._on_close_message(message)
 
 
 class SignalRConnection:
@@ -124,8 +134,9 @@ class SignalRConnection:
 
         await self.client.send(method, arguments, on_invocation=completed)
 
-    async def wait_closed(self) -> None:
-        """Wait until the connection closes or its run ends (raising what ended it), or the hub falls silent."""
+    async def wait_closed(self) -> bool:
+        """Wait until the connection closes or its run ends (raising what ended it), or the hub falls silent;
+        True when the hub's close record allowed reconnecting."""
         waiting = asyncio.create_task(self.closed.wait())
         try:
             while not (self.task.done() or waiting.done()):
@@ -135,8 +146,9 @@ class SignalRConnection:
                     raise TimeoutError(f"nothing from the hub for {silent:.0f} s (keep-alives stopped)")
         finally:
             waiting.cancel()
-        if self.task.done():
+        if self.task.done() and not self.client.allows_reconnect:
             self.task.result()
+        return self.client.allows_reconnect
 
     async def stop(self) -> None:
         """Cancel pysignalr's run (closing the WebSocket) and wait for it to finish."""

@@ -16,6 +16,7 @@ from ...conf import dd_settings
 from ...exceptions import ApplicationError, Conflict, NotFound
 from ...models import DeadLetter
 from ...sagas import EntitySaga
+from ..log import applying_from
 from .apply import failure_summary, failure_text
 from .cursor import parked_resolved
 from .runner import listener_source
@@ -37,7 +38,7 @@ def retry_dead_letter(letter_id: int) -> DeadLetter:
         letter = _lock_parked(letter_id)
         saga = saga_for(letter.source)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), applying_from(letter.source):  # its effects name the parked event as cause
                 saga.handle(letter.target, letter.event)
         except Exception as error:  # the saga's failure is the letter's news, not this function's crash
             letter.attempts += 1

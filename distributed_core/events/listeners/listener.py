@@ -20,7 +20,8 @@ transaction each, cost one commit per batch while each event still counts exactl
 
 The database work runs on a thread of the listener's own, so it neither waits behind the
 node's HTTP requests nor holds them up. The connection is a `HubConnection` (pysignalr's in
-production, a fake in tests); a lost connection is reopened with capped exponential backoff.
+production, a fake in tests); a lost connection is reopened with capped exponential backoff, one
+the hub closed allowing a reconnect (it is restarting) at once.
 """
 
 from __future__ import annotations
@@ -102,25 +103,38 @@ class EventListener:
     # -- the connection's life ----------------------------------------------------------------
 
     async def run(self) -> None:
-        """Connect, replay, follow; reconnect with backoff whenever the connection ends. Never returns."""
+        """Connect, replay, follow; reconnect whenever the connection ends. Never returns.
+
+        A hub that closes allowing a reconnect (it is restarting) is reconnected to at once, and the
+        Replay from the cursor picks up where the listener stopped; other ends back off first.
+        """
         delay = self.initial_backoff
+        restarted = False  # the last connection ended in a restart: a second one in a row backs off
         try:
             while True:
-                error = ""
+                error, restart = "", False
                 try:
-                    if await self.connect_once():
-                        delay = self.initial_backoff
+                    restart = await self.connect_once()
+                    delay = self.initial_backoff
                 except Exception as exc:  # any failure of one connection: note it, back off, retry
                     error = f"{type(exc).__name__}: {exc}"
                     logger.info("Listener %s: %s", self.source, error)
-                await self.db(save_state, self.source, False, error or "disconnected")
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self.max_backoff)
+                if restart and not restarted:
+                    logger.info("Listener %s: the hub is restarting; reconnecting at once", self.source)
+                    await self.db(save_state, self.source, False, "the hub restarted: reconnecting")
+                else:
+                    await self.db(save_state, self.source, False, error or "disconnected")
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, self.max_backoff)
+                restarted = restart
         finally:
             await self.stopped()
 
     async def connect_once(self) -> bool:
-        """One connection's life: open it, ask for Sync and a Replay, apply what comes until it ends."""
+        """One connection's life: open it, ask for Sync and a Replay, apply what comes until it ends.
+
+        Answers True when the hub ended it allowing a reconnect (a restart), False when it just ended.
+        """
         inbox: asyncio.Queue = asyncio.Queue(maxsize=4 * self.batch_size)  # full: the connection stops reading
         connection = self.connect(self.url, self.headers(), functools.partial(self.received, inbox))
         try:
@@ -130,6 +144,7 @@ class EventListener:
             raise
         self.connection, self.inbox, self.replaying, self.held = connection, inbox, False, {}
         following = closing = None
+        restart = False
         try:
             stored = await self.db(read_cursor, self.source)
             self.cursor, self.needs_resync = stored.seq, stored.needs_resync
@@ -140,7 +155,7 @@ class EventListener:
             closing = asyncio.create_task(connection.wait_closed())
             done, _ = await asyncio.wait({following, closing}, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                task.result()  # raises what ended the connection
+                restart = task.result() is True  # raises what ended the connection
         finally:
             for task in (following, closing):
                 if task is not None:
@@ -148,7 +163,7 @@ class EventListener:
             await asyncio.gather(*(task for task in (following, closing) if task is not None), return_exceptions=True)
             self.connection = None
             await connection.stop()
-        return True
+        return restart
 
     def headers(self) -> dict[str, str]:
         """The service credential (when there is one) and this node's name."""

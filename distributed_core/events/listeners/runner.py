@@ -1,16 +1,22 @@
-"""Build and run a node's listeners from `DD_LISTENERS` (in the ASGI process or `manage.py listen`)."""
+"""Build and run a node's listeners from `DD_LISTENERS` (in the ASGI process or `manage.py listen`).
+
+Each runs under a lease (lease.py): of all the processes running a source's listener, one is
+active and the others stand by.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from django.utils.module_loading import import_string
 
 from ...conf import dd_settings
 from ..log import bind_loop
+from .lease import run_leased
 from .listener import EventListener
 
-__all__ = ["build_listeners", "listener_source", "run_listeners"]
+__all__ = ["build_listener", "build_listeners", "listener_source", "run_listeners"]
 
 
 def listener_source(config: dict) -> str:
@@ -18,22 +24,29 @@ def listener_source(config: dict) -> str:
     return f"{config['source']}/{config['hub']}"
 
 
+def build_listener(config: dict) -> EventListener:
+    """The EventListener of one `DD_LISTENERS` entry, on its source gateway's `/events/<hub>` with its token."""
+    gateway = dd_settings.gateway(config["source"])
+    url = f"{gateway['url'].rstrip('/')}/events/{config['hub']}"
+    saga = import_string(config["saga"])()
+    token = gateway.get("token", "")
+    return EventListener(listener_source(config), url, saga, token=token, name=dd_settings.node_name)
+
+
 def build_listeners() -> list[EventListener]:
-    """One EventListener per `DD_LISTENERS` entry, on its source gateway's `/events/<hub>` with its token."""
-    listeners = []
-    for config in dd_settings.listeners:
-        gateway = dd_settings.gateway(config["source"])
-        url = f"{gateway['url'].rstrip('/')}/events/{config['hub']}"
-        saga = import_string(config["saga"])()
-        token = gateway.get("token", "")
-        listeners.append(EventListener(listener_source(config), url, saga, token=token, name=dd_settings.node_name))
-    return listeners
+    """One EventListener per `DD_LISTENERS` entry."""
+    return [build_listener(config) for config in dd_settings.listeners]
 
 
 async def run_listeners() -> None:
-    """Run every configured listener until cancelled; what their sagas announce is published from this loop."""
-    listeners = build_listeners()
-    if not listeners:
+    """Run every configured listener, each when this process holds its lease, until cancelled; what their sagas
+    announce is published from this loop."""
+    configs = list(dd_settings.listeners)
+    if not configs:
         return
+    for config in configs:
+        dd_settings.gateway(config["source"])  # a misconfigured source fails here, at start, not at its turn
     bind_loop()
-    await asyncio.gather(*(listener.run() for listener in listeners))
+    await asyncio.gather(
+        *(run_leased(listener_source(config), functools.partial(build_listener, config)) for config in configs)
+    )

@@ -17,13 +17,16 @@ of its target, to the channel-layer group of its hub (`group_name`), as `{"type"
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import re
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from ...conf import dd_settings
 from ..protocol import encode, invocation
 
 if TYPE_CHECKING:
@@ -81,9 +84,32 @@ publisher = Publisher()
 """The process's publisher: `publish` sends through it."""
 
 
-def group_name(hub: str) -> str:
-    """The channel-layer group of `hub`'s connections (`events.<hub>`)."""
-    return f"events.{hub}"
+GROUP_NAME_LIMIT = 99  # channels refuses a group name of 100 characters or more
+_PLAIN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def group_name(hub: str, node: str | None = None) -> str:
+    """The channel-layer group of `hub`'s connections on `node` (default: this node): `events.<node>.<hub>`.
+
+    The node's name is part of it: nodes sharing one Redis (and one prefix) may each serve a hub
+    of the same name (two `package` hubs), and must never receive each other's events.
+    """
+    name = f"events.{_group_part(dd_settings.node_name if node is None else node)}.{_group_part(hub)}"
+    if len(name) > GROUP_NAME_LIMIT:
+        name = f"{name[: GROUP_NAME_LIMIT - 17]}.{_digest(name)}"
+    return name
+
+
+def _group_part(name: str) -> str:
+    """`name` as one dot-free part of a group name: as it is when it is plain, else made plain and made unique
+    again by a digest of the original (channels allows only ASCII letters, digits, `-`, `_` and `.`)."""
+    if _PLAIN.fullmatch(name):
+        return name
+    return f"{re.sub(r'[^A-Za-z0-9_-]', '-', name)}-{_digest(name)}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 def publish(event: Event) -> None:

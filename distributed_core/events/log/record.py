@@ -22,14 +22,16 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 
+from ...metrics import EVENTS_APPENDED
 from ...models import Event
 from ...serializers import serializer_for
 from ...wire import to_wire
+from .cause import current_cause
 from .publisher import publish
 from .registry import Hub, hub_name, hubs
 from .sequence import next_seq
 
-__all__ = ["entity_payload", "events_after", "record_event", "record_events"]
+__all__ = ["entity_payload", "events_after", "record_event", "record_events", "stamp"]
 
 
 def entity_payload(entity: models.Model) -> dict[str, Any]:
@@ -55,25 +57,47 @@ def _wire_serializer(model: type[models.Model]) -> Any:
 
 
 def record_event(
-    hub: Hub | str, target: str, *, entity: models.Model | None = None, entity_id: int | None = None, message: str = ""
+    hub: Hub | str,
+    target: str,
+    *,
+    entity: models.Model | None = None,
+    entity_id: int | None = None,
+    message: str = "",
+    actor: str | None = None,
 ) -> Event:
-    """Append an event to the log in the current transaction; publish it once that commits."""
+    """Append an event to the log in the current transaction; publish it once that commits.
+
+    `actor` is who acted (a username; None: nobody, e.g. a saga's follow-up); the event's trace id
+    and cause are the ones in force (`cause.current_cause`).
+    """
     event = Event(
         hub=hub_name(hub),
         target=target,
         entity_id=entity_id if entity_id is not None else getattr(entity, "pk", None),
         data=entity_payload(entity) if entity is not None else None,
         message=message,
+        actor=actor or "",
     )
+    stamp(event)
     return record_events(hub, [event])[0]
+
+
+def stamp(event: Event) -> Event:
+    """Give `event` the trace id and cause in force now (call it when the change it announces is made)."""
+    cause = current_cause()
+    event.trace_id = cause.trace_id
+    event.cause = cause.as_record()
+    return event
 
 
 def record_events(hub: Hub | str, events: list[Event]) -> list[Event]:
     """Append `events` (unsaved, in order) to `hub`'s log at once: one seq allocation, one insert.
 
     What `record_event` does for one event, for a saga's whole batch: the events get consecutive
-    seqs, in the current transaction, and are published once it commits. A hub this node does not
-    serve (not declared, or a remote node's) is refused: nobody could follow what it logs.
+    seqs, in the current transaction, and are published once it commits. Each keeps the trace id
+    and cause it was given (`stamp`, when its change was made): a batch's events each have their
+    own. A hub this node does not serve (not declared, or a remote node's) is refused: nobody could
+    follow what it logs.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event() must run inside the transaction of the change it announces")
@@ -90,8 +114,14 @@ def record_events(hub: Hub | str, events: list[Event]) -> list[Event]:
         events[0].save(force_insert=True)
     else:
         Event.objects.bulk_create(events)
-    transaction.on_commit(lambda: [publish(event) for event in events])
+    transaction.on_commit(lambda: _committed(hub, events))
     return events
+
+
+def _committed(hub: str, events: list[Event]) -> None:
+    EVENTS_APPENDED.labels(hub).inc(len(events))
+    for event in events:
+        publish(event)
 
 
 def events_after(hub: str, since: int, limit: int = 1000) -> list[Event]:

@@ -1,6 +1,8 @@
 """`manage.py listen`: run this node's event listeners in their own process (several-worker deployments)."""
 
 import asyncio
+import contextlib
+import signal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -25,6 +27,17 @@ class Command(BaseCommand):
         sources = ", ".join(listener_source(config) for config in dd_settings.listeners)
         self.stdout.write(f"Listening to {sources} (Ctrl-C stops)")
         try:
-            asyncio.run(run_listeners())
+            asyncio.run(listen_until_stopped())
         except KeyboardInterrupt:
-            self.stdout.write("Stopped.")
+            pass
+        self.stdout.write("Stopped.")
+
+
+async def listen_until_stopped() -> None:
+    """Run the listeners; SIGTERM (and SIGINT) stops them cleanly: each lets go of its lease for a standby."""
+    listening = asyncio.create_task(run_listeners())
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, listening.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await listening

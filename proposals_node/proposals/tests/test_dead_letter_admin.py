@@ -57,3 +57,22 @@ def test_a_user_who_may_only_view_gets_no_actions(make_proposal):
     assert page.status_code == 200 and "Retry the selected parked events" not in page.content.decode()
     client.post(PAGE, {"action": "retry", "_selected_action": [letter.pk]})
     assert DeadLetter.objects.get(pk=letter.pk).state == "parked"
+
+
+def test_a_retried_event_is_the_cause_of_its_effect_and_the_entity_page_shows_the_timeline(admin_client, make_proposal):
+    from distributed_core.models import Event
+
+    proposal = make_proposal()
+    letter = park(proposal, seq=1)
+    letter.event = {**letter.event, "traceId": "c" * 32}
+    letter.save(update_fields=["event"])
+    admin_client.post(PAGE, {"action": "retry", "_selected_action": [letter.pk]}, follow=True)
+    linked = Event.objects.filter(hub="proposal", entity_id=proposal.pk).order_by("seq").last()
+    assert linked.trace_id == "c" * 32
+    assert {key: linked.cause["event"][key] for key in ("node", "hub", "seq")} == {
+        "node": "workflows",
+        "hub": "package",
+        "seq": 1,
+    }
+    page = admin_client.get(f"/admin/proposals/proposal/{proposal.pk}/change/").content.decode()
+    assert "History (timeline)" in page and "c" * 32 in page and "caused by" in page

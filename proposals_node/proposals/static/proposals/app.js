@@ -8,6 +8,8 @@ const drafts = new Drafts(document.body);
 const may = permissions(); // {add, change, remove, submit}: what this user may do here
 let editing = null; // id of the proposal whose edit form is open
 let view = []; // [{proposal, status, package, history, packageError}]
+const openTimelines = new Set(); // ids of the proposals whose History panel is open
+const timelines = new Map(); // id -> the proposal's timeline (GET /api/proposal/timeline/<id>), or {error}
 
 const ACTIVE = new Set(["Pending", "Returned"]);
 
@@ -35,7 +37,56 @@ async function load() {
     };
   });
   view = rows.sort((a, b) => a.proposal.id - b.proposal.id);
+  // an open History panel follows the live changes too: its timeline is read again with the rest
+  await Promise.all(rows.filter((row) => openTimelines.has(row.proposal.id)).map((row) => loadTimeline(row.proposal.id)));
   render();
+}
+
+async function loadTimeline(id) {
+  try {
+    timelines.set(id, await api("GET", `/api/proposal/timeline/${id}`));
+  } catch (error) {
+    timelines.set(id, { error: error.message });
+  }
+}
+
+function timelineEntry(entry) {
+  const where = `${entry.node}/${entry.hub} #${entry.seq}`;
+  return h(
+    "li",
+    { class: `timeline-entry ${entry.kind}`, dataset: { kind: entry.kind, traceId: entry.traceId || "" } },
+    entry.kind === "cause" ? h("span", { class: "meta" }, "caused by ") : null,
+    h("span", { class: "message" }, entry.message || entry.target),
+    h("span", { class: "who" }, ` ${[where, who(entry.actor, entry.at)].filter(Boolean).join(" · ")}`),
+    entry.traceId ? h("code", { class: "trace", title: "trace id" }, ` ${entry.traceId.slice(0, 8)}`) : null,
+  );
+}
+
+function timelineSection(row) {
+  const id = row.proposal.id;
+  const entries = timelines.get(id);
+  let body = h("p", { class: "meta" }, "Loading…");
+  if (entries?.error) body = h("p", { class: "meta" }, entries.error);
+  else if (entries) body = entries.length ? h("ol", { class: "timeline" }, ...entries.map(timelineEntry)) : h("p", { class: "meta" }, "Nothing yet");
+  return h(
+    "details",
+    {
+      class: "history-panel",
+      open: openTimelines.has(id),
+      ontoggle: async (event) => {
+        if (!event.currentTarget.open) {
+          openTimelines.delete(id);
+          return;
+        }
+        if (openTimelines.has(id)) return; // re-rendered open: nothing to ask
+        openTimelines.add(id);
+        await loadTimeline(id);
+        render();
+      },
+    },
+    h("summary", {}, "History"),
+    body,
+  );
 }
 
 const refresh = refresher(load);
@@ -232,6 +283,7 @@ function card(row) {
   element.append(
     packageSection(row) || "",
     historySection(row) || "",
+    timelineSection(row),
     h(
       "div",
       { class: "actions" },
