@@ -4,8 +4,9 @@
     python3 manage_all.py up      # set up .venv, migrate, seed, serve every node (Ctrl-C stops)
     python3 manage_all.py test    # set up .venv, run every node's tests and the cross-node tests
 
-Also: migrate, seed, check [--deploy], setuser NAME [--group G], startnode NAME --entity ENTITY, and
-rehearse (the production layout of deploy/ on this machine, checked; see docs/deployment.md).
+Also: migrate, seed, check [--deploy], setuser NAME [--group G], startnode NAME --entity ENTITY
+[--listen NODE/HUB], and rehearse (the production layout of deploy/ on this machine, checked; see
+docs/deployment.md). Every subcommand: docs/reference/commands.md.
 Set DD_SKIP_VENV=1 to use the current Python environment instead of .venv: it must have
 requirements.txt installed and this project too (`pip install -e . --no-deps`), since the nodes
 import distributed_core and contracts as installed packages.
@@ -179,12 +180,14 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_startnode(args: argparse.Namespace) -> int:
-    from distributed_core.scaffold import ScaffoldError, render_node, validate_names
+    from distributed_core.scaffold import ScaffoldError, parse_listen, render_node, validate_names
 
     port = args.port or max(node["port"] for node in NODES) + 1
     target = node_dir(args.name)
     try:
         validate_names(args.name, args.entity, {node["name"] for node in NODES})
+        suite = {node["name"] for node in NODES}
+        listens = [parse_listen(spec, args.name, suite, ROOT / "contracts") for spec in args.listen]
         if target.exists():
             raise ScaffoldError(f"{target.relative_to(ROOT)} already exists")
         if not 1024 <= port <= 65535:
@@ -198,9 +201,10 @@ def cmd_startnode(args: argparse.Namespace) -> int:
         print(f"startnode: {error}", file=sys.stderr)
         return 2
     layout = {"suite_file": "nodes.json", "signalr_browser": SIGNALR_BROWSER.relative_to(ROOT).as_posix()}
-    written = render_node(target, args.name, args.entity, port, **layout)
+    written = render_node(target, args.name, args.entity, port, listens=listens, **layout)
     manage(args.name, "makemigrations", args.name, "-v", "0")
-    NODES.append({"name": args.name, "port": port})
+    # a node that listens runs its listeners in a process of their own under `up --workers N`
+    NODES.append({"name": args.name, "port": port, **({"listeners": True} if listens else {})})
     (ROOT / "nodes.json").write_text(json.dumps(NODES, indent=2) + "\n")
     print(f"Created the {args.name} node ({len(written)} files) in {target.relative_to(ROOT)}/, port {port}.")
     print("It is registered in nodes.json: `manage_all.py up` serves it, `manage_all.py test` tests it.")
@@ -405,16 +409,29 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--workers", type=int, default=1, help="ASGI worker processes per node (needs REDIS_URL when > 1)")
     up.set_defaults(func=cmd_up)
     setuser = sub.add_parser("setuser", help="create or update one account on every node (password: DD_USER_PASSWORD)")
-    setuser.add_argument("username")
+    setuser.add_argument("username", help="the account's name, the same on every node")
     setuser.add_argument("--group", action="append", default=[], help="e.g. approvers (skipped where missing)")
     setuser.add_argument("--permission", action="append", default=[], help="e.g. workflows.view_package")
-    for flag in ("superuser", "staff", "disable", "enable"):
-        setuser.add_argument(f"--{flag}", action="store_true")
+    flags = {
+        "superuser": "every permission, and the admin",
+        "staff": "may sign in to the admin",
+        "disable": "disable the account (it can no longer sign in)",
+        "enable": "enable a disabled account",
+    }
+    for flag, text in flags.items():
+        setuser.add_argument(f"--{flag}", action="store_true", help=text)
     setuser.set_defaults(func=cmd_setuser)
     startnode = sub.add_parser("startnode", help="generate a new node beside the others and register it")
     startnode.add_argument("name", help="lowercase node name, e.g. invoices (the folder is <name>_node)")
     startnode.add_argument("--entity", required=True, help="CamelCase name of its Entity, e.g. Invoice")
     startnode.add_argument("--port", type=int, help="its port (default: the highest port in nodes.json + 1)")
+    startnode.add_argument(
+        "--listen",
+        action="append",
+        default=[],
+        metavar="NODE/HUB",
+        help="follow that hub of another node with a saga, e.g. workflows/package (repeatable)",
+    )
     startnode.set_defaults(func=cmd_startnode)
     rehearse = sub.add_parser(
         "rehearse", help="run deploy/'s production layout on this machine (nginx, PostgreSQL, Redis) and check it"

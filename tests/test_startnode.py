@@ -48,6 +48,10 @@ def test_startnode_registers_the_node(suite_copy, invoices):
         (["orders", "--entity", "order"], "Invalid entity name"),
         (["orders", "--entity", "Order", "--port", "5001"], "taken by the proposals node"),
         (["orders", "--entity", "Order", "--port", "80"], "Invalid port"),
+        (["orders", "--entity", "Order", "--listen", "workflows"], "Invalid --listen"),
+        (["orders", "--entity", "Order", "--listen", "billing/payment"], "is not another node"),
+        (["orders", "--entity", "Order", "--listen", "orders/order"], "is not another node"),
+        (["orders", "--entity", "Order", "--listen", "workflows/parcel"], "no contract in contracts/ declares the hub"),
     ],
 )
 def test_startnode_refuses_clearly(suite_copy, invoices, args, message):
@@ -86,6 +90,40 @@ def test_the_generated_node_serves_its_routes_and_hub(suite_copy, invoices, tmp_
         assert api.get("/swagger/").status_code == 200
     finally:
         node.stop()
+
+
+def test_a_listening_node_is_registered_as_one_and_its_listener_runs(suite_copy, invoices, tmp_path):
+    # `up --workers N` starts `manage.py listen` for the nodes nodes.json marks as listening
+    result = startnode(suite_copy, "ledgers", "--entity", "Ledger", "--listen", "workflows/package")
+    assert result.returncode == 0, result.stderr
+    nodes = json.loads((suite_copy / "nodes.json").read_text())
+    assert {"name": "ledgers", "port": 5004, "listeners": True} in nodes
+    node_dir = suite_copy / "ledgers_node"
+    settings = (node_dir / "ledgers_project" / "settings.py").read_text()
+    assert 'DD_GATEWAYS = gateways({"workflows": f"http://127.0.0.1:{ports[\'workflows\']}"})' in settings
+    assert 'DD_LISTENERS = [{"source": "workflows", "hub": "package", "saga": "ledgers.sagas.PackageSaga"}]' in settings
+    env = {**os.environ, "DD_DATA_DIR": str(tmp_path)}
+    env = {k: v for k, v in env.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
+    built = "from distributed_core.events.listeners.runner import build_listeners as b; print([l.source for l in b()])"
+    shell = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", built],
+        cwd=node_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert shell.stdout.strip() == "['workflows/package']", shell.stderr  # its saga imports, its listener builds
+    listen = subprocess.Popen(
+        [sys.executable, "manage.py", "listen"], cwd=node_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        # the first line it prints, before it tries to reach workflows (not running here)
+        assert listen.stdout.readline().decode().strip() == "Listening to workflows/package (Ctrl-C stops)"
+    finally:
+        listen.terminate()
+        listen.wait(timeout=20)
+    # the node made without --listen is not marked, and has no saga
+    assert {"name": "invoices", "port": 5003} in nodes and not (invoices / "invoices" / "sagas.py").exists()
 
 
 def test_the_generated_node_has_the_wsgi_application_gunicorn_serves(invoices, tmp_path):

@@ -1,12 +1,15 @@
-"""docs/tutorial.md, followed to the letter: every file it shows is written, and the node works.
+"""docs/tutorial.md, followed to the letter: every file it shows is written, every command it shows
+runs and answers what the page says (`tests/doc_runner.py`), and the node it builds works.
 
-Each ```python block of the tutorial that starts with a `# invoices_node/...` path comment is
-the whole content of that file. The test generates the node with startnode, writes those files,
-runs the node's tests, then runs it beside a real workflows node and checks the saga.
+The fixture follows the whole page in a copy of the suite: startnode, `up`, curl, the files and
+the change to urls.py, makemigrations, the closed nodes with their service credential. Then the
+node's own tests run, and the node is served beside a real workflows node once more to check what
+the page does not show (refusals).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -15,23 +18,23 @@ import sys
 import pytest
 
 from .client import Api
-from .nodes import ROOT, NodeProcess, copy_suite, free_port, wait_until
-from .test_startnode import startnode
+from .doc_runner import PageRun
+from .nodes import ROOT, NodeProcess, free_port, wait_until
 
-BLOCK = re.compile(r"```python\n(# (invoices_node/[^\n]+)\n.*?)```", re.S)
+PAGE = ROOT / "docs" / "tutorial.md"
 
 
 @pytest.fixture(scope="module")
 def tutorial_node(tmp_path_factory):
-    root = copy_suite(tmp_path_factory.mktemp("tutorial"), extra=("workflows_node",))
-    assert startnode(root, "invoices", "--entity", "Invoice").returncode == 0
-    blocks = BLOCK.findall((ROOT / "docs" / "tutorial.md").read_text())
-    assert len(blocks) >= 6, "the tutorial's file blocks"
-    for content, path in blocks:
-        (root / path).write_text(content.split("\n", 1)[1])
-    node_dir = root / "invoices_node"
-    subprocess.run([sys.executable, "manage.py", "makemigrations", "invoices", "-v", "0"], cwd=node_dir, check=True)
-    return root
+    run = PageRun(PAGE, tmp_path_factory.mktemp("tutorial"))
+    run.follow()
+    return run.root
+
+
+def test_the_tutorial_runs_as_written(tutorial_node):
+    nodes = {node["name"]: node for node in json.loads((tutorial_node / "nodes.json").read_text())}
+    assert nodes["invoices"].get("listeners") is True  # startnode --listen: `up --workers N` runs its listener
+    assert (tutorial_node / "invoices_node" / "invoices" / "migrations" / "0002_invoice_state.py").exists()
 
 
 def test_the_tutorial_node_passes_its_tests(tutorial_node):
@@ -70,6 +73,10 @@ def test_the_tutorial_node_submits_and_its_saga_reacts(tutorial_node, tmp_path):
         refused = api.post("/api/invoice/save", {**invoice, "state": "Rejected"})
         assert refused.status_code == 400 and refused.json() == "State cannot be changed through save"
         assert api.get(f"/api/invoice/getFromId/{invoice['id']}").json()["state"] == "Approved"
+        refused = api.delete("/api/invoice/remove", {"id": invoice["id"]})  # the tutorial's hook
+        assert refused.status_code == 400 and "is approved: it cannot be changed" in refused.json()
+        page = api.get("/")  # the app page, on an open node: the invoices and their states
+        assert page.status_code == 200 and "April" in page.text and "Approved" in page.text
     finally:
         invoices.stop()
         workflows.stop()

@@ -31,12 +31,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         """The username and what to set."""
-        parser.add_argument("username")
+        parser.add_argument("username", help="the account's name")
         parser.add_argument("--group", action="append", default=[], help="a group to add the user to (repeatable)")
         parser.add_argument(
             "--permission", action="append", default=[], help="a permission to give, as <app_label>.<codename>"
         )
-        parser.add_argument("--email", default=None)
+        parser.add_argument("--email", default=None, help="the account's e-mail address")
         parser.add_argument("--superuser", action="store_true", help="every permission, and the admin")
         parser.add_argument("--staff", action="store_true", help="may sign in to the admin")
         parser.add_argument("--disable", action="store_true", help="disable the account (it can no longer sign in)")
