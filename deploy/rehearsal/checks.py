@@ -396,6 +396,7 @@ class Rehearsal:
             f"requests {written.sent + sagas.sent}: "
             f"acknowledged {len(written.acknowledged) + len(sagas.acknowledged)}, "
             f"failed {written.failed + sagas.failed}{failures(written, sagas)}; "
+            f"sent again after a connection error (same Idempotency-Key) {written.retried + sagas.retried}; "
             f"acknowledged proposals lost {len(lost)}"
         )
         check.expect(not lost, f"acknowledged writes lost: {sorted(lost)[:10]}")

@@ -3,15 +3,20 @@ proposals through workflows (submit through the proposals node's gateway proxy, 
 
 Every request's outcome is kept: an answer 200 is acknowledged (what it wrote must be there at the
 end), anything else is a failed request (a 502 is a write nginx could not finish and did not retry:
-its outcome is unknown to the client, like any request cut off).
+its outcome is unknown to the client, like any request cut off). Each write is sent as the design
+says a client should: with an `Idempotency-Key` of its own, and sent once more with that key when
+the connection fails (a keep-alive connection nginx closes as it reloads); the retries are counted.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+
+import requests
 
 from .clients import Api
 
@@ -25,6 +30,7 @@ class Outcomes:
     acknowledged: list[dict] = field(default_factory=list)  # the answers' `data`
     failures: Counter = field(default_factory=Counter)  # "<route> <status or error>" -> count
     sent: int = 0
+    retried: int = 0  # writes sent again with their Idempotency-Key after a connection error
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, route: str, answer) -> dict | None:
@@ -53,6 +59,18 @@ def call(function, *args, **kwargs):
         return error
 
 
+def write(outcomes: Outcomes, api: Api, path: str, body: dict):
+    """POST a command with an Idempotency-Key of its own; once more with the same key if the connection failed
+    (the node answers a repeat with the first answer, without acting again). The response, or the error."""
+    headers = {"Idempotency-Key": str(uuid.uuid4())}
+    answer = call(api.post, path, body, headers=headers)
+    if isinstance(answer, requests.ConnectionError):
+        with outcomes.lock:
+            outcomes.retried += 1
+        answer = call(api.post, path, body, headers=headers)
+    return answer
+
+
 class Writers:
     """`count` threads saving proposals through nginx, each at most `rate` a second, until `stop()`."""
 
@@ -73,7 +91,7 @@ class Writers:
         while not self.stopping.is_set():
             serial += 1
             body = {"title": f"{self.prefix}-{number}-{serial}", "value": "written during the rehearsal"}
-            self.outcomes.record("save", call(api.post, "/api/proposal/save", body))
+            self.outcomes.record("save", write(self.outcomes, api, "/api/proposal/save", body))
             self.stopping.wait(self.pause)
 
     def stop(self) -> Outcomes:
@@ -104,7 +122,7 @@ class SagaDriver:
         while not self.stopping.is_set():
             serial += 1
             body = {"title": f"saga-{serial}", "value": "taken through workflows"}
-            proposal = self.outcomes.record("save", call(proposals.post, "/api/proposal/save", body))
+            proposal = self.outcomes.record("save", write(self.outcomes, proposals, "/api/proposal/save", body))
             if proposal is not None:
                 self.drive(proposals, workflows, proposal, serial)
             self.stopping.wait(self.pause)
@@ -112,11 +130,12 @@ class SagaDriver:
     def drive(self, proposals: Api, workflows: Api, proposal: dict, serial: int) -> None:
         submission = {"title": f"package-{serial}", "value": "please approve"}
         submission.update({"entityId": proposal["id"], "entityType": "Proposal"})
-        answer = call(proposals.post, "/api/workflows/submitPackage", submission)
+        answer = write(self.outcomes, proposals, "/api/workflows/submitPackage", submission)
         package = self.outcomes.record("submitPackage", answer)
         if package is None:
             return
-        decided = self.outcomes.record("approve", call(workflows.post, "/api/package/approve", {"id": package["id"]}))
+        approval = write(self.outcomes, workflows, "/api/package/approve", {"id": package["id"]})
+        decided = self.outcomes.record("approve", approval)
         if decided is not None:
             self.approved.append(decided)
 
