@@ -13,6 +13,7 @@ HTTP API answers.
 
 from __future__ import annotations
 
+import copy
 import functools
 
 from django.core.validators import RegexValidator
@@ -110,7 +111,22 @@ class EntitySerializer(UnknownFieldsRefused, serializers.ModelSerializer):
         validators = []  # commands and the database enforce constraints, with readable messages
 
     def get_fields(self):
-        """The model's fields, every one optional; a foreign key as its id (`status_id`)."""
+        """The model's fields, every one optional; a foreign key as its id (`status_id`).
+
+        Deriving them from the model takes three times as long as copying them, and a request
+        makes one or two serializers: each class derives its fields once (`model_fields`) and
+        every serializer gets a deep copy, as DRF gives each its own copy of declared fields.
+        DRF copies a field by making it anew from its arguments, so `required`, which
+        `model_fields` sets on fields already made, is set again on the copies.
+        """
+        derived = _model_fields(type(self))
+        fields = copy.deepcopy(derived)
+        for name, field in fields.items():
+            field.required = derived[name].required
+        return fields
+
+    def model_fields(self):
+        """The fields as derived from the model, for `get_fields()` to copy; they depend on the class alone."""
         fields = super().get_fields()
         for field in self.Meta.model._meta.concrete_fields:
             if field.is_relation and field.name in fields:
@@ -121,6 +137,12 @@ class EntitySerializer(UnknownFieldsRefused, serializers.ModelSerializer):
         if "value" in fields:
             fields["value"] = value_field()
         return fields
+
+
+@functools.cache
+def _model_fields(serializer_class: type[EntitySerializer]) -> dict[str, serializers.Field]:
+    # a serializer made only to derive its class's fields: copies of them are handed out, never these
+    return serializer_class().model_fields()
 
 
 class IdSerializer(serializers.Serializer):

@@ -2,8 +2,8 @@
 
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proposals_project.settings")
 
-application = get_wsgi_application()
+from distributed_core.wsgi import node_wsgi_application  # noqa: E402
+
+application = node_wsgi_application()
