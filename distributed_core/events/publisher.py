@@ -8,8 +8,10 @@ whenever the loop is busy with a broadcast. Once a server has bound its event lo
 message on that loop, where one task sends the queue in order. A WSGI server has no loop: its
 processes publish from a loop thread of their own (`use_own_loop`, which the node's WSGI
 application turns on; otherwise each publish would make a thread and a loop, and a Redis
-connection, for one message). Without either (a management command, a test) it sends the
-message itself and returns when it is sent.
+connection, for one message), or not at all when their channel layer is the in-memory one
+(`publish_nowhere`: it reaches the process's own hub connections, and a WSGI process has none).
+Without either (a management command, a test) it sends the message itself and returns when it
+is sent.
 
 Publishing is best effort either way: the event log is the truth, and listeners that miss a
 message catch up by replay.
@@ -28,7 +30,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-__all__ = ["Publisher", "bind_loop", "publisher", "use_own_loop"]
+__all__ = ["Publisher", "bind_loop", "publish_nowhere", "publisher", "use_own_loop"]
 
 logger = logging.getLogger("distributed_core.events")
 
@@ -44,6 +46,7 @@ class Publisher:
         self.sending = False
         self.task: asyncio.Task | None = None  # the task sending the queue (kept: the loop holds tasks weakly)
         self.own_loop_wanted = False
+        self.nowhere = False  # nothing to publish to: messages are dropped (the log keeps the events)
         self.own_loop: asyncio.AbstractEventLoop | None = None
         self.own_loop_pid = 0  # the process whose thread runs `own_loop` (a forked worker makes its own)
         self.own_loop_lock = threading.Lock()
@@ -56,8 +59,14 @@ class Publisher:
         """Without a bound loop, queue messages on a loop thread of this process's own, started on first use."""
         self.own_loop_wanted = True
 
+    def publish_nowhere(self) -> None:
+        """Drop every message from now on: this process's channel layer reaches no one."""
+        self.nowhere = True
+
     def publish(self, group: str, message: dict[str, Any]) -> None:
         """Send `message` to `group`: queued on the bound loop (returns at once), else sent before returning."""
+        if self.nowhere:
+            return
         loop = self.loop
         if loop is None and self.own_loop_wanted:
             loop = self._running_own_loop()
@@ -124,3 +133,8 @@ def bind_loop(loop: asyncio.AbstractEventLoop | None = None) -> None:
 def use_own_loop() -> None:
     """Publish through a loop thread of the process's own from now on; call it where a WSGI application is made."""
     publisher.use_own_loop()
+
+
+def publish_nowhere() -> None:
+    """Publish nothing from now on; for a process whose channel layer reaches no hub connection."""
+    publisher.publish_nowhere()

@@ -197,7 +197,13 @@ def test_without_a_server_loop_a_wsgi_process_publishes_from_a_loop_thread_of_it
     own.own_loop.call_soon_threadsafe(own.own_loop.stop)
 
 
-def test_the_wsgi_application_of_a_node_publishes_from_its_own_loop(monkeypatch):
+@pytest.mark.parametrize("shared", [True, False])
+def test_the_wsgi_application_of_a_node_publishes_through_a_shared_layer_only(shared, monkeypatch, settings):
+    settings.DEBUG = False
     monkeypatch.setattr(publisher, "own_loop_wanted", False)
+    monkeypatch.setattr(publisher, "nowhere", False)
+    if shared:  # a layer of another kind than the in-memory one, as channels-redis is
+        monkeypatch.setattr("channels.layers.get_channel_layer", lambda: object())
     application = node_wsgi_application()
-    assert callable(application) and publisher.own_loop_wanted
+    assert callable(application)
+    assert (publisher.own_loop_wanted, publisher.nowhere) == ((True, False) if shared else (False, True))
