@@ -114,7 +114,7 @@ WAYS: dict[str, Way] = {
 }
 HEADLINE = ("drf", "drf-reconnect", "node", "up")
 # Other ways to measure beside the headline ones (`--also NAME`): each is compared with `up`.
-CANDIDATES: dict[str, Way] = {}
+CANDIDATES: dict[str, Way] = {"up-a2wsgi": Way("node", node_served, (("DD_HTTP_CANDIDATE", "a2wsgi"),))}
 
 
 # -- databases -----------------------------------------------------------------------------------
