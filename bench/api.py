@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import re
 import secrets
@@ -100,6 +101,7 @@ class Way:
     project: str  # "baseline" or "node"
     command: Callable[[int], list[str]]
     env: tuple[tuple[str, str], ...] = ()
+    root: Path = ROOT  # the checkout whose node it serves (another one: `--before`)
 
 
 WAYS: dict[str, Way] = {
@@ -255,11 +257,10 @@ def base_env() -> dict[str, str]:
     return env
 
 
-def make_targets(databases: Databases, names: Iterable[str], tmp: Path) -> list[Target]:
-    """A Target for each way of serving in `names` (WAYS or CANDIDATES), each on a database of its own."""
+def make_targets(databases: Databases, ways: dict[str, Way], tmp: Path) -> list[Target]:
+    """A Target for each of `ways`, each on a database of its own."""
     targets = []
-    for name in names:
-        way = WAYS.get(name) or CANDIDATES[name]
+    for name, way in ways.items():
         if way.project == "baseline":
             database = databases.env_for(name, "BASELINE_DATA_DIR", "DATABASE_URL")
             target = Target(
@@ -281,9 +282,11 @@ def make_targets(databases: Databases, names: Iterable[str], tmp: Path) -> list[
                 "ALLOW_ANONYMOUS": "1",  # DEBUG=0 closes a node to anonymous callers
                 **dict(way.env),
             }
+            if way.root != ROOT:  # the other checkout's packages before the ones installed from this one
+                node_env["PYTHONPATH"] = str(way.root)
             target = Target(
                 name=name,
-                cwd=NODE_DIR,
+                cwd=way.root / NODE_DIR.relative_to(ROOT),
                 command=way.command,
                 env=node_env,
                 read_path="/api/proposal/getFromId/{id}",
@@ -475,6 +478,11 @@ def main(argv: list[str] | None = None) -> int:
         default=list(HEADLINE),
         help=f"measure only these of {','.join(HEADLINE)} (comma list; ratios and targets of others are left out)",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of an earlier commit (its node with a wsgi.py): its node and up measured too, as *-before",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
     args = parser.parse_args(argv)
 
@@ -486,23 +494,28 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(args.only) - set(HEADLINE)
     if unknown:
         parser.error(f"--only takes {', '.join(HEADLINE)}, not {', '.join(sorted(unknown))}")
-    names = [*(name for name in HEADLINE if name in args.only), *args.also]
-    ratios = [
-        (top, bottom) for top, bottom in [*RATIOS, *((name, "up") for name in args.also)] if {top, bottom} <= set(names)
-    ]
+    ways = {name: WAYS[name] for name in HEADLINE if name in args.only} | {name: CANDIDATES[name] for name in args.also}
+    extra_ratios = [(name, "up") for name in args.also]
+    if args.before is not None:
+        root = args.before.resolve()
+        ways |= {f"{name}-before": dataclasses.replace(WAYS[name], root=root) for name in ("node", "up")}
+        extra_ratios += [("node-before", "drf"), ("up-before", "node-before")]
+    names = list(ways)
+    ratios = [(top, bottom) for top, bottom in [*RATIOS, *extra_ratios] if {top, bottom} <= set(names)]
     checked = [target for target in TARGETS if {target[1], target[2]} <= set(names)]
     print(f"load average at start: {load_average()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="dd-bench-api-") as folder:
         tmp = Path(folder)
         databases = Databases(args.database, tmp, args.postgres_url)
         try:
-            targets = make_targets(databases, names, tmp)
+            targets = make_targets(databases, ways, tmp)
             with running(targets):
                 print(f"database: {args.database}; one worker each; DEBUG=0", flush=True)
                 for target in targets:
-                    variables = " ".join(f"{k}={v}" for k, v in (WAYS.get(target.name) or CANDIDATES[target.name]).env)
+                    variables = " ".join(f"{k}={v}" for k, v in ways[target.name].env)
                     shown = f"{variables} {target.shown_command()}".strip()
-                    print(f"  {target.name:<14} {target.cwd.relative_to(ROOT)}: {shown}", flush=True)
+                    where = target.cwd.relative_to(ROOT) if target.cwd.is_relative_to(ROOT) else target.cwd
+                    print(f"  {target.name:<14} {where}: {shown}", flush=True)
                 results = measure_rounds(
                     targets, args.rounds, args.seconds, args.slice, args.warmup, args.connections, tmp
                 )
