@@ -1,6 +1,6 @@
 """Benchmark of the REST path: the proposals node against bare DRF, side by side (not a test: it prints figures).
 
-    .venv/bin/python bench/api.py [--rounds 5] [--seconds 5] [--database sqlite|postgres] [--also up-a2wsgi]
+    .venv/bin/python bench/api.py [--rounds 5] [--seconds 5] [--database sqlite|postgres] [--before CHECKOUT]
                                   [--check]    (--help for the rest; about 4 minutes with 5 rounds)
 
 Starts four servers as subprocesses on free 127.0.0.1 ports, each with a fresh, migrated database
@@ -115,8 +115,6 @@ WAYS: dict[str, Way] = {
     "up": Way("node", node_served),
 }
 HEADLINE = ("drf", "drf-reconnect", "node", "up")
-# Other ways to measure beside the headline ones (`--also NAME`): each is compared with `up`.
-CANDIDATES: dict[str, Way] = {"up-a2wsgi": Way("node", node_served, (("DD_HTTP_CANDIDATE", "a2wsgi"),))}
 
 
 # -- databases -----------------------------------------------------------------------------------
@@ -470,9 +468,6 @@ def main(argv: list[str] | None = None) -> int:
         help=f"the server of --database postgres, no database name (TEST_POSTGRES_URL, else {DEFAULT_POSTGRES_URL})",
     )
     parser.add_argument(
-        "--also", action="append", default=[], choices=sorted(CANDIDATES), help="measure this way too, against up"
-    )
-    parser.add_argument(
         "--only",
         type=lambda text: text.split(","),
         default=list(HEADLINE),
@@ -494,8 +489,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(args.only) - set(HEADLINE)
     if unknown:
         parser.error(f"--only takes {', '.join(HEADLINE)}, not {', '.join(sorted(unknown))}")
-    ways = {name: WAYS[name] for name in HEADLINE if name in args.only} | {name: CANDIDATES[name] for name in args.also}
-    extra_ratios = [(name, "up") for name in args.also]
+    ways = {name: WAYS[name] for name in HEADLINE if name in args.only}
+    extra_ratios = []
     if args.before is not None:
         root = args.before.resolve()
         ways |= {f"{name}-before": dataclasses.replace(WAYS[name], root=root) for name in ("node", "up")}

@@ -89,10 +89,6 @@ def node_application() -> NodeApplication:
     for warning in open_node_warnings():
         logger.warning(warning)
     get_channel_layer()  # built at start-up, not by the first hub connection: its imports (redis) are MBs
-    import os
-
-    if os.environ.get("DD_HTTP_CANDIDATE") == "a2wsgi":
-        from .serving.a2wsgi_http import A2wsgiHttp as WsgiBridge  # noqa: N814
     http = WsgiBridge(
         wsgi,
         threads=dd_settings.server_threads,
