@@ -1,6 +1,7 @@
 """Where one request's time goes: the node's (or bare DRF's) WSGI application profiled in-process (not a test).
 
     .venv/bin/python bench/profile_request.py [--project node|drf] [--measure read|save] [--requests 2000]
+                                              [--checkout PATH]
 
 Sets up the project (the proposals node, or bench/baseline's bare DRF with persistent connections)
 on a fresh SQLite database in a temporary folder, DEBUG=0, seeds it through its save route, then
@@ -10,8 +11,10 @@ request without the profiler, then, from a cProfile run of the same requests, th
 profiled time spent in each stage (STAGES: the middleware around the view, DRF's authentication,
 permission and content negotiation, reading the body, the command's hooks, writes and event, the
 commit, the answer's serializer and envelope, rendering), heaviest first, and the functions with
-the most time of their own. Stages overlap where one calls another (the event is inside the
-command); the middleware line is what the middleware chain costs outside the view.
+the most time of their own. Stages overlap where one calls another (the event is inside
+the command); the middleware line is what the middleware chain costs outside the view.
+`--checkout` profiles the project of another checkout (an earlier commit, its node with a
+wsgi.py), its packages imported before the ones installed from this one.
 """
 
 from __future__ import annotations
@@ -70,9 +73,12 @@ STAGES = [
 ]
 
 
-def set_up(project: str, data_dir: str) -> tuple[Callable, str, str, Callable[[dict], int]]:
-    """Django set up for `project` on a fresh database in `data_dir`; its WSGI app, read path, save path, id reader."""
+def set_up(project: str, data_dir: str, checkout: Path = ROOT) -> tuple[Callable, str, str, Callable[[dict], int]]:
+    """Django set up for `project` (of `checkout`) on a fresh database in `data_dir`; its app, paths and id reader."""
     folder, settings_module, wsgi_module, read_path, save_path, saved_id = PROJECTS[project]
+    folder = checkout / folder.relative_to(ROOT)
+    if checkout != ROOT:
+        sys.path.insert(0, str(checkout))
     os.environ.update(
         DJANGO_SETTINGS_MODULE=settings_module,
         DEBUG="0",
@@ -146,10 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--measure", choices=["read", "save"], default="save")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--top", type=int, default=15, help="functions listed by their own time (default 15)")
+    parser.add_argument("--checkout", type=Path, default=ROOT, help="the checkout whose project is profiled")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="dd-profile-") as data_dir:
-        application, read_path, save_path, saved_id = set_up(args.project, data_dir)
+        application, read_path, save_path, saved_id = set_up(args.project, data_dir, args.checkout.resolve())
         ids = [saved_id(json.loads(call(application, "POST", save_path, SAVE_BODY)[1])) for _ in range(20)]
         read_url = read_path.format(id=ids[len(ids) // 2])
         status, body = call(application, "GET", read_url)
