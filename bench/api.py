@@ -16,6 +16,10 @@ one worker each, DEBUG=0, the in-memory channel layer:
     up             the proposals node as `manage_all.py up` serves it: `manage.py serve`, REST and
                    hubs on one port
 
+`--only drf,node` measures some of them; `--before <checkout>` adds the node and up of another
+checkout (an earlier commit, whose node has a wsgi.py) as node-before and up-before, in the same
+interleaved rounds.
+
 It seeds each with a few rows, then measures with wrk (`-t1 -c8`) the requests/s of a read (GET one
 entity by id) and a save (POST that creates one; the node's also writes its Status and its event),
 in several rounds. Within a round each target gets `--seconds` of each measure as 1 s wrk runs
