@@ -1,38 +1,44 @@
 """Benchmark of the REST path: the proposals node against bare DRF, side by side (not a test: it prints figures).
 
-    .venv/bin/python bench/api.py [--rounds 3] [--seconds 5] [--database sqlite|postgres] [--node-server serve]
-                                  [--baseline-conn-max-age 0] [--check]    (--help for the rest; ~2 minutes)
+    .venv/bin/python bench/api.py [--rounds 5] [--seconds 5] [--database sqlite|postgres] [--before CHECKOUT]
+                                  [--check]    (--help for the rest; about 4 minutes with 5 rounds)
 
-Starts three servers as subprocesses on free 127.0.0.1 ports, each with a fresh, migrated database
+Starts four servers as subprocesses on free 127.0.0.1 ports, each with a fresh, migrated database
 (SQLite files in a temporary folder, or temporary PostgreSQL databases with `--database postgres`),
 one worker each, DEBUG=0, the in-memory channel layer:
 
-    gunicorn  bench/baseline (a bare DRF project: one model of Proposal's shape, one ModelViewSet) on
-              gunicorn, sync worker
-    uvicorn   the same project on uvicorn, through Django's ASGI handler
-    node      the proposals node served as a deployment serves it: `manage.py serve` (`--node-server`, see
-              NODE_SERVERS for the other ways it can be served)
+    drf            bench/baseline (bare DRF: one model of Proposal's shape, one ModelViewSet) with
+                   persistent connections, SecurityMiddleware and CommonMiddleware only, the JSON
+                   renderer only, on gunicorn (sync worker): the headline baseline
+    drf-reconnect  the same project as `startproject` leaves it (seven middleware, DRF's default
+                   renderers, a new database connection per request) on gunicorn: a second column
+    node           the proposals node on its production path: its wsgi.py on gunicorn (sync worker)
+    up             the proposals node as `manage_all.py up` serves it: `manage.py serve`, REST and
+                   hubs on one port
 
-The baseline keeps Django's default of a new database connection per request; `--baseline-conn-max-age
-600` gives it persistent connections like the node's, to see what the rest of the difference is made of.
+`--only drf,node` measures some of them; `--before <checkout>` adds the node and up of another
+checkout (an earlier commit, whose node has a wsgi.py) as node-before and up-before, in the same
+interleaved rounds.
+
 It seeds each with a few rows, then measures with wrk (`-t1 -c8`) the requests/s of a read (GET one
-entity) and a save (POST that creates one), in several rounds. Within a round each target gets 5 s of
-each measure as 1 s wrk runs that the targets take in turns (in a rotating order), so that the load of
-others on a shared machine falls on all of them alike.
+entity by id) and a save (POST that creates one; the node's also writes its Status and its event),
+in several rounds. Within a round each target gets `--seconds` of each measure as 1 s wrk runs
+that the targets take in turns (in a rotating order), so that the load of others on a shared
+machine falls on all of them alike.
 
-It prints, per measure, each round's requests/s, node/gunicorn and node/uvicorn, their medians over
-the rounds (a ratio's median is that of the per-round ratios) and the ratios' range; whether the
-targets of issue 12 are met (node read >= 0.9x and node save >= 0.8x of bare DRF on gunicorn;
-`--check` exits 1 when one is not); and the machine's load average at start and end. On a busy
-machine the load of others moved the gunicorn figure most (its sync worker takes a new connection per
-request, and does nothing else while SQLite syncs a commit): read the range, or give more `--rounds`.
-Every server is stopped at the end, on an error and on Ctrl-C too; the PostgreSQL databases are dropped.
+It prints, per measure, each round's requests/s and ratios (node/drf, up/node, node/drf-reconnect),
+their medians over the rounds (a ratio's median is that of the per-round ratios) and the ratios'
+range; whether the targets are met (TARGETS: the node's read >= 0.9x and save >= 0.6x of drf,
+up's read >= 0.9x of the node's; `--check` exits 1 when one is not); and the machine's load
+average at start and end. Every server is stopped at the end, on an error and on Ctrl-C too; the
+PostgreSQL databases are dropped.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import re
 import secrets
@@ -60,11 +66,14 @@ MIGRATE_TIMEOUT = 120.0
 STOP_TIMEOUT = 10.0
 SEED_ROWS = 20
 SAVE_BODY = '{"title": "Bench", "value": "A proposal saved by wrk"}'
-TARGETS = {"read": 0.9, "save": 0.8}  # node / bare DRF on gunicorn, issue 12
+# (measure, numerator, denominator, least ratio): docs/DESIGN's speed targets
+TARGETS = [("read", "node", "drf", 0.9), ("save", "node", "drf", 0.6), ("read", "up", "node", 0.9)]
+# the ratios each table shows, as (numerator, denominator)
+RATIOS = [("node", "drf"), ("up", "node"), ("node", "drf-reconnect")]
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 # Variables of the caller's shell that would change what a server runs on.
 INHERITED_SETTINGS = ("REDIS_URL", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "DD_DATA_DIR", "RUN_LISTENERS")
-INHERITED_SETTINGS += ("CONN_MAX_AGE", "SERVER_THREADS")
+INHERITED_SETTINGS += ("CONN_MAX_AGE", "SERVER_THREADS", "BASELINE_VARIANT")
 
 
 class BenchError(RuntimeError):
@@ -74,49 +83,42 @@ class BenchError(RuntimeError):
 # -- how each target is served -----------------------------------------------------------------
 
 
-def uvicorn_command(app: str, port: int, lifespan: str) -> list[str]:
-    """One plain uvicorn worker serving `app` (the baseline through Django's ASGI handler, or the node)."""
-    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
-    return [*command, "--no-access-log", "--lifespan", lifespan]
+def gunicorn_command(app: str, port: int) -> list[str]:
+    """One gunicorn sync worker serving the WSGI `app`, without the per-user control socket.
 
-
-def gunicorn_command(app: str, port: int, worker_class: str = "sync") -> list[str]:
-    """One gunicorn worker of `worker_class` serving `app`, without the per-user control socket."""
+    The baseline and the node get the same command: one process, one request at a time, a new
+    TCP connection per request (the sync worker keeps none alive).
+    """
     command = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-    return [*command, "--worker-class", worker_class, "--no-control-socket"]
+    return [*command, "--worker-class", "sync", "--no-control-socket"]
 
 
 def node_served(port: int) -> list[str]:
-    """The deployment: `manage.py serve`, one worker (REST on the node's threads, hubs on the same port)."""
+    """`up`'s server: `manage.py serve`, one worker (REST on the node's threads, hubs on the same port)."""
     return [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
 
 
-def node_on_uvicorn(port: int) -> list[str]:
-    """The node's ASGI application on plain uvicorn (its HTTP protocol, without the node's head deadline)."""
-    return uvicorn_command("proposals_project.asgi:application", port, lifespan="on")
+@dataclass(frozen=True)
+class Way:
+    """One way of serving a project: its folder, its command (a function of the port) and its environment."""
+
+    project: str  # "baseline" or "node"
+    command: Callable[[int], list[str]]
+    env: tuple[tuple[str, str], ...] = ()
+    root: Path = ROOT  # the checkout whose node it serves (another one: `--before`)
 
 
-def node_on_gunicorn(worker_class: str) -> Callable[[int], list[str]]:
-    """The node's ASGI application in one gunicorn worker of `worker_class`."""
-    return lambda port: gunicorn_command("proposals_project.asgi:application", port, worker_class)
-
-
-# The node's ways of being served, by --node-server name: a function of the port that answers the
-# command line, run in proposals_node/. Add a way here (a WSGI bridge, ...) to measure it.
-NODE_SERVERS: dict[str, Callable[[int], list[str]]] = {
-    "serve": node_served,
-    "uvicorn": node_on_uvicorn,
-    "gunicorn-uvicorn": node_on_gunicorn("uvicorn.workers.UvicornWorker"),
-    "gunicorn-asgi": node_on_gunicorn("asgi"),  # gunicorn's own ASGI worker
+WAYS: dict[str, Way] = {
+    "drf": Way("baseline", lambda port: gunicorn_command("baseline_project.wsgi:application", port)),
+    "drf-reconnect": Way(
+        "baseline",
+        lambda port: gunicorn_command("baseline_project.wsgi:application", port),
+        (("BASELINE_VARIANT", "reconnect"),),
+    ),
+    "node": Way("node", lambda port: gunicorn_command("proposals_project.wsgi:application", port)),
+    "up": Way("node", node_served),
 }
-
-
-def baseline_on_gunicorn(port: int) -> list[str]:
-    return gunicorn_command("baseline_project.wsgi:application", port)
-
-
-def baseline_on_uvicorn(port: int) -> list[str]:
-    return uvicorn_command("baseline_project.asgi:application", port, lifespan="off")  # Django has no lifespan
+HEADLINE = ("drf", "drf-reconnect", "node", "up")
 
 
 # -- databases -----------------------------------------------------------------------------------
@@ -257,40 +259,45 @@ def base_env() -> dict[str, str]:
     return env
 
 
-def make_targets(databases: Databases, node_server: str, tmp: Path, baseline_conn_max_age: int = 0) -> list[Target]:
-    """The bare DRF baseline on gunicorn and on uvicorn, and the node served by `node_server`."""
-
-    def baseline(name: str, command: Callable[[int], list[str]]) -> Target:
-        database = databases.env_for(name, "BASELINE_DATA_DIR", "DATABASE_URL")
-        return Target(
-            name=name,
-            cwd=BASELINE_DIR,
-            command=command,
-            env={**base_env(), **database, "CONN_MAX_AGE": str(baseline_conn_max_age)},
-            read_path="/api/proposals/{id}/",
-            save_path="/api/proposals/",
-            created_id=lambda body: body["id"],
-            log_path=tmp / f"{name}.log",
-        )
-
-    node_env = {
-        **base_env(),
-        **databases.env_for("node", "DD_DATA_DIR", "PROPOSALS_DATABASE_URL"),
-        # no workflows node here: the listener runs in-process as deployed, retrying a closed port
-        "WORKFLOWS_GATEWAY_URL": "http://127.0.0.1:9",
-        "ALLOW_ANONYMOUS": "1",  # DEBUG=0 closes a node to anonymous callers once permissions land
-    }
-    node = Target(
-        name="node",
-        cwd=NODE_DIR,
-        command=NODE_SERVERS[node_server],
-        env=node_env,
-        read_path="/api/proposal/getFromId/{id}",
-        save_path="/api/proposal/save",
-        created_id=lambda body: body["data"]["id"],  # the ApiMessage envelope
-        log_path=tmp / "node.log",
-    )
-    return [baseline("gunicorn", baseline_on_gunicorn), baseline("uvicorn", baseline_on_uvicorn), node]
+def make_targets(databases: Databases, ways: dict[str, Way], tmp: Path) -> list[Target]:
+    """A Target for each of `ways`, each on a database of its own."""
+    targets = []
+    for name, way in ways.items():
+        if way.project == "baseline":
+            database = databases.env_for(name, "BASELINE_DATA_DIR", "DATABASE_URL")
+            target = Target(
+                name=name,
+                cwd=BASELINE_DIR,
+                command=way.command,
+                env={**base_env(), **database, **dict(way.env)},
+                read_path="/api/proposals/{id}/",
+                save_path="/api/proposals/",
+                created_id=lambda body: body["id"],
+                log_path=tmp / f"{name}.log",
+            )
+        else:
+            node_env = {
+                **base_env(),
+                **databases.env_for(name, "DD_DATA_DIR", "PROPOSALS_DATABASE_URL"),
+                # no workflows node here: under `up` the listener runs in-process, retrying a closed port
+                "WORKFLOWS_GATEWAY_URL": "http://127.0.0.1:9",
+                "ALLOW_ANONYMOUS": "1",  # DEBUG=0 closes a node to anonymous callers
+                **dict(way.env),
+            }
+            if way.root != ROOT:  # the other checkout's packages before the ones installed from this one
+                node_env["PYTHONPATH"] = str(way.root)
+            target = Target(
+                name=name,
+                cwd=way.root / NODE_DIR.relative_to(ROOT),
+                command=way.command,
+                env=node_env,
+                read_path="/api/proposal/getFromId/{id}",
+                save_path="/api/proposal/save",
+                created_id=lambda body: body["data"]["id"],  # the ApiMessage envelope
+                log_path=tmp / f"{name}.log",
+            )
+        targets.append(target)
+    return targets
 
 
 @contextlib.contextmanager
@@ -396,52 +403,53 @@ def measure_rounds(
 # -- report --------------------------------------------------------------------------------------
 
 
-NAMES = ("gunicorn", "uvicorn", "node")
-
-
-def ratios(figures: dict[str, float]) -> tuple[float, float]:
-    """node/gunicorn and node/uvicorn."""
-    return figures["node"] / figures["gunicorn"], figures["node"] / figures["uvicorn"]
-
-
 def span(values: Iterable[float]) -> str:
     """`lowest-highest` of ratios, e.g. `0.62-0.71x`."""
     ordered = sorted(values)
     return f"{ordered[0]:.2f}-{ordered[-1]:.2f}x"
 
 
-def row(label: str, figures: dict[str, float], over_gunicorn: float, over_uvicorn: float) -> str:
-    throughput = "".join(f"{figures[name]:>10.1f}" for name in NAMES)
-    return f"{label:<8}{throughput}{over_gunicorn:>15.2f}x{over_uvicorn:>14.2f}x"
-
-
-def report(results: dict[str, list[dict[str, Measure]]], seconds: float, slice_seconds: float, connections: int):
-    """Print a table per measure; answer {measure: median node/gunicorn ratio}."""
+def report(
+    results: dict[str, list[dict[str, Measure]]],
+    ratios: list[tuple[str, str]],
+    checked: list[tuple[str, str, str, float]],
+    seconds: float,
+    slice_seconds: float,
+    connections: int,
+) -> dict[tuple[str, str, str], float]:
+    """Print a table per measure; answer {(measure, numerator, denominator): median of the per-round ratios}."""
     medians = {}
-    titles = {"read": "read: GET one entity", "save": "save: POST that creates one"}
+    titles = {"read": "read: GET one entity by id", "save": "save: POST that creates one"}
     for kind, per_round in results.items():
+        names = list(per_round[0])
+        labels = [f"{top}/{bottom}" for top, bottom in ratios]
+        widths = [max(len(label) + 2, 12) for label in labels]
         print(f"\n{titles[kind]}, requests/s (wrk -t1 -c{connections}, {seconds:g} s per target per round", end="")
         print(f" in slices of {slice_seconds:g} s)")
-        print(f"{'round':<8}" + "".join(f"{name:>10}" for name in NAMES) + f"{'node/gunicorn':>16}{'node/uvicorn':>15}")
+        print(f"{'round':<8}" + "".join(f"{name:>15}" for name in names), end="")
+        print("".join(f"{label:>{width}}" for label, width in zip(labels, widths, strict=True)))
         figures = [{name: measure.requests_per_second for name, measure in round_.items()} for round_ in per_round]
-        for index, round_figures in enumerate(figures, start=1):
-            print(row(str(index), round_figures, *ratios(round_figures)))
-        median = {name: statistics.median(f[name] for f in figures) for name in NAMES}
-        over_gunicorn = statistics.median(ratios(f)[0] for f in figures)
-        over_uvicorn = statistics.median(ratios(f)[1] for f in figures)
-        print(row("median", median, over_gunicorn, over_uvicorn))
-        over_gunicorn_range = span(ratios(f)[0] for f in figures)
-        over_uvicorn_range = span(ratios(f)[1] for f in figures)
-        print(f"{'range':<38}{over_gunicorn_range:>16}{over_uvicorn_range:>15}")
+        per_ratio = [[f[top] / f[bottom] for f in figures] for top, bottom in ratios]
+        for index, round_figures in enumerate(figures):
+            print(f"{index + 1:<8}" + "".join(f"{round_figures[name]:>15.1f}" for name in names), end="")
+            print("".join(f"{values[index]:>{width - 1}.2f}x" for values, width in zip(per_ratio, widths, strict=True)))
+        median_figures = {name: statistics.median(f[name] for f in figures) for name in names}
+        median_ratios = [statistics.median(values) for values in per_ratio]
+        print(f"{'median':<8}" + "".join(f"{median_figures[name]:>15.1f}" for name in names), end="")
+        print("".join(f"{value:>{width - 1}.2f}x" for value, width in zip(median_ratios, widths, strict=True)))
+        print(f"{'range':<8}" + " " * 15 * len(names), end="")
+        print("".join(f"{span(values):>{width}}" for values, width in zip(per_ratio, widths, strict=True)))
+        for (top, bottom), value in zip(ratios, median_ratios, strict=True):
+            medians[(kind, top, bottom)] = value
         for index, round_ in enumerate(per_round, start=1):
             for name, measure in round_.items():
                 for errors in measure.socket_errors:
                     print(f"  note: round {index}, {name}: socket errors {errors}")
-        medians[kind] = over_gunicorn
     print()
-    for kind, target in TARGETS.items():
-        verdict = "met" if medians[kind] >= target else "NOT met"
-        print(f"target: node {kind} >= {target:.1f}x bare DRF on gunicorn: {medians[kind]:.2f}x  {verdict}")
+    for kind, top, bottom, least in checked:
+        value = medians[(kind, top, bottom)]
+        verdict = "met" if value >= least else "NOT met"
+        print(f"target: {top} {kind} >= {least:.1f}x {bottom}: {value:.2f}x  {verdict}")
     return medians
 
 
@@ -452,7 +460,7 @@ def load_average() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     parser.add_argument("--seconds", type=float, default=5, help="seconds per target, measure and round (default 5)")
     parser.add_argument("--slice", type=float, default=1, help="seconds of one wrk run; targets alternate (default 1)")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of the unrecorded warm-up runs (default 2)")
@@ -463,12 +471,16 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL,
         help=f"the server of --database postgres, no database name (TEST_POSTGRES_URL, else {DEFAULT_POSTGRES_URL})",
     )
-    parser.add_argument("--node-server", choices=sorted(NODE_SERVERS), default="serve", help="how the node is served")
     parser.add_argument(
-        "--baseline-conn-max-age",
-        type=int,
-        default=0,
-        help="CONN_MAX_AGE of the baseline (default 0, Django's: a new connection per request)",
+        "--only",
+        type=lambda text: text.split(","),
+        default=list(HEADLINE),
+        help=f"measure only these of {','.join(HEADLINE)} (comma list; ratios and targets of others are left out)",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of an earlier commit (its node with a wsgi.py): its node and up measured too, as *-before",
     )
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
     args = parser.parse_args(argv)
@@ -478,17 +490,31 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(WRK).exists():  # the load generator is a Debian package, not a Python one
         print(f"bench needs wrk at {WRK}: apt-get install wrk", file=sys.stderr)
         return 2
+    unknown = set(args.only) - set(HEADLINE)
+    if unknown:
+        parser.error(f"--only takes {', '.join(HEADLINE)}, not {', '.join(sorted(unknown))}")
+    ways = {name: WAYS[name] for name in HEADLINE if name in args.only}
+    extra_ratios = []
+    if args.before is not None:
+        root = args.before.resolve()
+        ways |= {f"{name}-before": dataclasses.replace(WAYS[name], root=root) for name in ("node", "up")}
+        extra_ratios += [("node-before", "drf"), ("up-before", "node-before")]
+    names = list(ways)
+    ratios = [(top, bottom) for top, bottom in [*RATIOS, *extra_ratios] if {top, bottom} <= set(names)]
+    checked = [target for target in TARGETS if {target[1], target[2]} <= set(names)]
     print(f"load average at start: {load_average()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="dd-bench-api-") as folder:
         tmp = Path(folder)
         databases = Databases(args.database, tmp, args.postgres_url)
         try:
-            targets = make_targets(databases, args.node_server, tmp, args.baseline_conn_max_age)
+            targets = make_targets(databases, ways, tmp)
             with running(targets):
-                print(f"database: {args.database}; one worker each; DEBUG=0", end="", flush=True)
-                print(f"; baseline CONN_MAX_AGE={args.baseline_conn_max_age}", flush=True)
+                print(f"database: {args.database}; one worker each; DEBUG=0", flush=True)
                 for target in targets:
-                    print(f"  {target.name:<9} {target.cwd.relative_to(ROOT)}: {target.shown_command()}", flush=True)
+                    variables = " ".join(f"{k}={v}" for k, v in ways[target.name].env)
+                    shown = f"{variables} {target.shown_command()}".strip()
+                    where = target.cwd.relative_to(ROOT) if target.cwd.is_relative_to(ROOT) else target.cwd
+                    print(f"  {target.name:<14} {where}: {shown}", flush=True)
                 results = measure_rounds(
                     targets, args.rounds, args.seconds, args.slice, args.warmup, args.connections, tmp
                 )
@@ -501,9 +527,9 @@ def main(argv: list[str] | None = None) -> int:
             return 130
         finally:
             databases.drop_all()
-    medians = report(results, args.seconds, args.slice, args.connections)
+    medians = report(results, ratios, checked, args.seconds, args.slice, args.connections)
     print(f"load average at end: {end_load}")
-    met = all(medians[kind] >= target for kind, target in TARGETS.items())
+    met = all(medians[(kind, top, bottom)] >= least for kind, top, bottom, least in checked)
     return 1 if args.check and not met else 0
 
 

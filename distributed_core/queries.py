@@ -35,7 +35,8 @@ class EntityQuery(Generic[E]):
     def get_by_id(self, entity_id: int) -> E:
         """One entity; raises NotFound when there is none."""
         model = self.get_model()
-        entity = model.objects.filter(pk=entity_id).first()
-        if entity is None:
-            raise NotFound(f"{model.type_name()} {entity_id} not found")
-        return entity
+        try:
+            # get(), not filter().first(): a lookup by primary key needs no ORDER BY, which first() adds
+            return model.objects.get(pk=entity_id)
+        except model.DoesNotExist:
+            raise NotFound(f"{model.type_name()} {entity_id} not found") from None

@@ -18,6 +18,7 @@ the API.
 
 from __future__ import annotations
 
+import copy
 import functools
 
 from django.core.validators import RegexValidator
@@ -36,6 +37,7 @@ __all__ = [
     "IdSerializer",
     "StrictCharField",
     "UnknownFieldsRefused",
+    "copy_field",
     "serializer_for",
     "value_field",
 ]
@@ -116,7 +118,17 @@ class EntitySerializer(UnknownFieldsRefused, serializers.ModelSerializer):
         validators = []  # commands and the database enforce constraints, with readable messages
 
     def get_fields(self):
-        """The model's fields, every one optional; a foreign key as its id (`status_id`)."""
+        """The model's fields, every one optional; a foreign key as its id (`status_id`).
+
+        Deriving them from the model takes three times as long as DRF's deep copy of them, and
+        the deep copy (which makes each field anew from its arguments) most of what is left of
+        making a serializer: each class derives its fields once (`model_fields`), and every
+        serializer gets its own copy of each (`copy_field`).
+        """
+        return {name: copy_field(field) for name, field in _model_fields(type(self)).items()}
+
+    def model_fields(self):
+        """The fields as derived from the model, for `get_fields()` to copy; they depend on the class alone."""
         fields = super().get_fields()
         for field in self.Meta.model._meta.concrete_fields:
             if field.is_relation and field.name in fields:
@@ -177,6 +189,27 @@ class ContractSerializer(UnknownFieldsRefused):
                 field_kwargs = builder.include_extra_kwargs(field_kwargs, {"read_only": True})
             built[name] = field_class(**field_kwargs)
         cls._declared_fields = {**built, **cls._declared_fields}  # the model's order, then any other declared
+
+
+def copy_field(field: serializers.Field) -> serializers.Field:
+    """A new, unbound field like `field` (an unbound one, never used itself), for one serializer.
+
+    A field that holds others (a nested serializer, a list's child) is deep-copied as DRF
+    copies declared fields. Any other gets a copy of its attributes: what binding it to a
+    serializer sets (name, parent, label, source) is its own, and what it shares with the
+    original (its validators, messages, choices) is only read once the field is made.
+    """
+    if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or hasattr(field, "child_relation"):
+        return copy.deepcopy(field)
+    copied = object.__new__(type(field))
+    copied.__dict__.update(field.__dict__)
+    return copied
+
+
+@functools.cache
+def _model_fields(serializer_class: type[EntitySerializer]) -> dict[str, serializers.Field]:
+    # a serializer made only to derive its class's fields: copies of them are handed out, never these
+    return serializer_class().model_fields()
 
 
 class IdSerializer(serializers.Serializer):

@@ -3,17 +3,19 @@
 Every route of each node's OpenAPI schema (and the routes outside it) is called with every
 method, with huge numbers in its path and hostile bodies: JSON nested thousands deep, numbers of
 thousands of digits, wrong types, broken UTF-8, chunked bodies. Then the sockets: a request head
-that never ends (slow-loris) is answered 408 and closed, and a node keeps a bounded number of
-sockets.
+that never ends (slow-loris) is answered 408 and closed, one over 16 KiB is answered 431 and
+closed without the node holding it in memory, and a node keeps a bounded number of sockets.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -163,6 +165,44 @@ def test_a_request_head_that_never_ends_is_answered_408_and_closed(hardened):
     finally:
         for sock in sockets:
             sock.close()
+
+
+def resident_memory(pid: int) -> int:
+    """The resident memory of process `pid`, in bytes."""
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+
+
+def test_a_request_head_over_16_kib_is_answered_431_and_never_held_in_memory(hardened):
+    node = hardened.proposals
+    with socket.create_connection(("127.0.0.1", node.port), timeout=10) as sock:
+        sock.sendall(b"GET /api/proposal/get HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"p" * 16384 + b"\r\n\r\n")
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 431 ") and answer.endswith(
+        b'"Request head too large: the limit is 16384 bytes"'
+    )
+
+    head = memoryview(b"GET /api/proposal/get HTTP/1.1\r\nX-Big: " + b"b" * (8 * 1024 * 1024))  # never ends
+    before = resident_memory(node.process.pid)
+    answers: list[bytes] = []
+
+    def send_head() -> None:
+        with socket.create_connection(("127.0.0.1", node.port), timeout=10) as sock:
+            with contextlib.suppress(OSError):  # reset by the node once it has refused and closed
+                sock.sendall(head)
+            with contextlib.suppress(OSError):
+                answers.append(b"".join(iter(lambda: sock.recv(65536), b"")))
+
+    senders = [threading.Thread(target=send_head) for _ in range(4)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join(timeout=30)
+    grown = resident_memory(node.process.pid) - before
+    assert not any(sender.is_alive() for sender in senders), "a socket with an 8 MB head was kept open"
+    assert all(answer == b"" or answer.startswith(b"HTTP/1.1 431 ") for answer in answers)
+    assert grown < 16 * 1024 * 1024, f"four 8 MB heads grew the node by {grown / 2**20:.1f} MB"
+    assert requests.get(f"{node.url}/health/", timeout=5).ok
 
 
 def test_a_node_keeps_a_bounded_number_of_sockets(hardened):

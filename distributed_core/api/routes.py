@@ -173,6 +173,7 @@ class Route:
         if self.reads is Reads.ENTITY:
             serializer = view.get_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
+            view.request_serializer = serializer  # it answers with the saved entity too (see `serialize`)
             data = dict(serializer.validated_data)
             data.pop("id", None)
             return {"id": saved_id(type(serializer), request.data), "data": data}
@@ -201,6 +202,10 @@ class Route:
         """`data` through the route's serializer, or the view's."""
         if self.serializer is not None:
             return self.serializer(data, many=many, context=view.get_serializer_context()).data
+        read_with = getattr(view, "request_serializer", None)
+        if read_with is not None and not many:
+            # the view's serializer that read the request: another one would cost a save its fields again
+            return read_with.to_representation(data)
         return view.get_serializer(data, many=many).data
 
     # -- URLs -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 
 uvicorn runs the node's ASGI application (`distributed_core.asgi.NodeApplication`): WebSockets
 and the listeners on its event loop, HTTP requests through `WsgiBridge` on a pool of threads.
-The connection protocol is `NodeHttpProtocol` (head deadline, socket cap), and the timeouts and
+The connection protocol is `NodeHttpProtocol` (head deadline, 16 KiB heads, socket cap), and the timeouts and
 limits come from the `DD_SERVER_*` settings. With `workers` > 1 uvicorn forks that many
 processes on the one socket and replaces any that dies.
 

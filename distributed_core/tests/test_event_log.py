@@ -12,8 +12,9 @@ from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
 from distributed_core.events.log import group_name, record_event
-from distributed_core.events.log.publisher import publisher
+from distributed_core.events.log.publisher import Publisher, publisher
 from distributed_core.models import Event, HubSequence
+from distributed_core.wsgi import node_wsgi_application
 
 from .testapp.models import Note
 
@@ -171,3 +172,38 @@ async def test_with_a_bound_loop_the_committing_thread_does_not_wait_and_order_i
     assert [record.split('"seq":')[1].split(",")[0].split("}")[0] for record in records] == [
         str(seq) for seq in range(1, 51)
     ]
+
+
+def test_without_a_server_loop_a_wsgi_process_publishes_from_a_loop_thread_of_its_own(monkeypatch):
+    layer = get_channel_layer()
+    sent: list[tuple[str, int]] = []
+
+    async def slow_group_send(group: str, message: dict) -> None:
+        await asyncio.sleep(0.02)  # a busy channel layer: 50 sends take a second
+        sent.append((threading.current_thread().name, message["n"]))
+
+    monkeypatch.setattr(layer, "group_send", slow_group_send)
+    own = Publisher()
+    own.use_own_loop()  # what distributed_core.wsgi.node_wsgi_application does for the process's publisher
+    started = time.perf_counter()
+    for n in range(50):
+        own.publish(group_name("a"), {"type": "hub.event", "n": n})
+    assert time.perf_counter() - started < 0.5, "the publishing thread waited for the sends"
+    deadline = time.monotonic() + 10
+    while len(sent) < 50:
+        assert time.monotonic() < deadline, f"only {len(sent)} of 50 sent"
+        time.sleep(0.01)
+    assert sent == [("publisher", n) for n in range(50)]  # in order, all from the one loop thread
+    own.own_loop.call_soon_threadsafe(own.own_loop.stop)
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_the_wsgi_application_of_a_node_publishes_through_a_shared_layer_only(shared, monkeypatch, settings):
+    settings.DEBUG = False
+    monkeypatch.setattr(publisher, "own_loop_wanted", False)
+    monkeypatch.setattr(publisher, "nowhere", False)
+    if shared:  # a layer of another kind than the in-memory one, as channels-redis is
+        monkeypatch.setattr("channels.layers.get_channel_layer", lambda: object())
+    application = node_wsgi_application()
+    assert callable(application)
+    assert (publisher.own_loop_wanted, publisher.nowhere) == ((True, False) if shared else (False, True))

@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proposals_project.settings")
 
-from django.core.wsgi import get_wsgi_application  # noqa: E402
+from distributed_core.wsgi import node_wsgi_application  # noqa: E402
 
-application = get_wsgi_application()
+application = node_wsgi_application()
