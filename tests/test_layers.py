@@ -76,6 +76,7 @@ LAYERS = [
             "distributed_core.urls",
             "distributed_core.serving",
             "distributed_core.asgi",
+            "distributed_core.wsgi",
             "distributed_core.apps",
             "distributed_core.admin",
             "distributed_core.observability",
