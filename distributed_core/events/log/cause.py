@@ -16,7 +16,7 @@ view or a listener's batch, and each asyncio task keeps its own.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -59,13 +59,18 @@ _source: ContextVar[str | None] = ContextVar("distributed_core_applied_source", 
 
 
 @contextmanager
-def applying_from(source: str) -> Iterator[str]:
-    """Inside the block, the events a saga handles come from `source` (`"<node>/<hub>"`, a listener's)."""
-    token = _source.set(source)
+def _bound(variable: ContextVar, value: Any) -> Iterator[Any]:
+    """`variable` holds `value` inside the block, and what it held before after it."""
+    token = variable.set(value)
     try:
-        yield source
+        yield value
     finally:
-        _source.reset(token)
+        variable.reset(token)
+
+
+def applying_from(source: str) -> AbstractContextManager[str]:
+    """Inside the block, the events a saga handles come from `source` (`"<node>/<hub>"`, a listener's)."""
+    return _bound(_source, source)
 
 
 def applied_source() -> str | None:
@@ -91,14 +96,9 @@ def current_trace_id() -> str:
     return _span_trace_id()
 
 
-@contextmanager
-def caused_by(cause: Cause) -> Iterator[Cause]:
+def caused_by(cause: Cause) -> AbstractContextManager[Cause]:
     """Record every event inside the block with `cause`."""
-    token = _current.set(cause)
-    try:
-        yield cause
-    finally:
-        _current.reset(token)
+    return _bound(_current, cause)
 
 
 def _span_trace_id() -> str:
