@@ -54,3 +54,11 @@ def post_worker_init(worker):
     from distributed_core.serving.drain import drain_worker_on_sigterm
 
     drain_worker_on_sigterm()
+
+
+def child_exit(server, worker):
+    """A worker gone: its live gauges leave /metrics' sums (its counters stay counted: they did happen)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

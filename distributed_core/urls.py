@@ -20,7 +20,7 @@ from .api.routers import WireRouter
 from .api.swagger import SwaggerView
 from .auth.urls import auth_urls
 from .events.hubs.negotiate import negotiate
-from .events.status import events_status
+from .events.status import events_status, hub_head
 from .observability.metrics import metrics_view
 from .serving.health import health, ready
 
@@ -35,6 +35,7 @@ def node_urls(router: WireRouter) -> list[URLPattern | URLResolver]:
         path("events/status", events_status, name="events-status"),
         re_path(r"^metrics/?$", metrics_view, name="metrics"),
         re_path(r"^events/(?P<hub>[\w-]+)/negotiate/?$", negotiate, name="events-negotiate"),
+        re_path(r"^events/(?P<hub>[\w-]+)/head/?$", hub_head, name="events-head"),
         re_path(r"^health/?$", health, name="health"),
         re_path(r"^ready/?$", ready, name="ready"),
         path("admin/", admin.site.urls),

@@ -8,10 +8,11 @@ import pytest
 
 from .client import Api
 from .hub_client import HubClient
-from .nodes import wait_until
+from .nodes import Suite, stop_process, wait_until
 from .people import token_api
 from .test_cross_node_events import proposal_of, status_of
-from .test_cross_node_http import create_proposal
+from .test_cross_node_http import create_proposal, submit
+from .test_listener_standby import listen
 
 
 def new_traceparent() -> tuple[str, str]:
@@ -97,10 +98,16 @@ def test_the_timeline_of_an_entity_without_events_is_empty(proposals):
     assert proposals.get("/api/proposal/timeline/999999").json() == []
 
 
+def sample(node: Api, name: str) -> float:
+    """The sum of the samples of `node`'s /metrics whose line starts with `name` (0 when none does)."""
+    answer = node.get("/metrics")
+    assert answer.status_code == 200, answer.text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in answer.text.splitlines() if line.startswith(name))
+
+
 def test_metrics_count_requests_hub_connections_and_events(suite, proposals):
     def metric(name: str) -> float:
-        text = proposals.get("/metrics").text
-        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
+        return sample(proposals, name)
 
     answer = proposals.get("/metrics")
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/plain")
@@ -127,3 +134,34 @@ def test_the_timeline_and_metrics_of_a_closed_node_refuse_who_may_not_read(close
     assert entries[0]["actor"] == "proposer" and entries[0]["target"] == "OnAdd"
     assert token_api(url, "stranger").get("/metrics").status_code == 403
     assert Api(url).get("/metrics").status_code in (401, 403)
+
+
+def test_listener_lag_rises_while_the_listener_is_stopped_and_returns_to_zero(tmp_path):
+    suite = Suite(tmp_path, service_token=secrets.token_urlsafe(32), extra_env={"RUN_LISTENERS": "0"}).start()
+    proposals = Api(suite.proposals.url)
+
+    def metric(name: str) -> float:
+        return sample(proposals, name + '{source="workflows/package"}')
+
+    listener = listen(suite, tmp_path / "listen-1.log")
+    try:
+        wait_until(lambda: metric("dd_listener_connected") == 1, timeout=30, message="listener connected")
+        proposal = create_proposal(proposals)
+        submit(proposals, proposal)
+        wait_until(lambda: proposal_of(proposals, proposal["id"]).get("packageId"), timeout=20, message="saga applied")
+        assert (metric("dd_listener_lag_events"), metric("dd_listener_lag_seconds")) == (0, 0)
+
+        stop_process(listener)
+        wait_until(lambda: metric("dd_listener_connected") == 0, message="listener disconnected")
+        for n in range(3):  # three packages submitted on workflows: three events the stopped listener misses
+            submit(proposals, create_proposal(proposals, f"Missed {n}"))
+        assert metric("dd_listener_lag_events") == 3 and metric("dd_listener_source_up") == 1
+        first = metric("dd_listener_lag_seconds")
+        wait_until(lambda: metric("dd_listener_lag_seconds") > first, message="lag in seconds rising")
+
+        listener = listen(suite, tmp_path / "listen-2.log")
+        wait_until(lambda: metric("dd_listener_lag_events") == 0, timeout=30, message="caught up")
+        assert metric("dd_listener_lag_seconds") == 0 and metric("dd_listener_connected") == 1
+    finally:
+        stop_process(listener)
+        suite.stop()

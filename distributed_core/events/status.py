@@ -7,6 +7,12 @@ as dead letters, whether the listener needs a resync, the last error, and every 
 it (host, pid, role: "active", "standby", or "gone" once it has not renewed its lease in time).
 Readable by a service credential, or a user who may view the listeners (or by anyone on an open
 node).
+
+`GET /events/<hub>/head?after=<seq>`: how far one hub's log has gone, for a node that follows it:
+its last seq and, when `after` is given (the follower's cursor), how many events come after it
+and how old the first of them is, in seconds by this node's clock (so no clock skew between the
+two hosts enters it). A listening node's `/metrics` asks it at each scrape: its listener's lag
+then rises while the listener is stopped, which the lag it last heard cannot show.
 """
 
 from __future__ import annotations
@@ -19,10 +25,10 @@ from django.utils import timezone
 
 from ..auth.callers import protected
 from ..conf import dd_settings
-from ..models import DeadLetter, HubSequence, ListenerCursor, ListenerPosition, ListenerProcess
+from ..models import DeadLetter, Event, HubSequence, ListenerCursor, ListenerPosition, ListenerProcess
 from .log import hubs
 
-__all__ = ["events_status"]
+__all__ = ["events_status", "hub_head"]
 
 
 @protected("distributed_core.view_listenercursor")
@@ -73,3 +79,20 @@ def _state(cursor: ListenerCursor) -> str:
     if cursor.needs_resync:
         return "needs resync"
     return "connected" if cursor.connected else "disconnected"
+
+
+@protected("distributed_core.view_listenercursor")
+def hub_head(request: HttpRequest, hub: str) -> JsonResponse:
+    """`{hub, lastSeq}`, and with `?after=<seq>` also `{after, behind, oldestSeconds}` (0 and null when none is)."""
+    if hub not in hubs.served_names():
+        return JsonResponse({"message": f"This node serves no hub named {hub[:100]!r}."}, status=404)
+    last_seq = HubSequence.objects.filter(hub=hub).values_list("last_seq", flat=True).first() or 0
+    answer: dict = {"hub": hub, "lastSeq": last_seq}
+    after = request.GET.get("after")
+    if after is not None:
+        if not after.isascii() or not after.isdigit() or len(after) > 18:
+            return JsonResponse({"message": "after must be a seq: a whole number from 0."}, status=400)
+        first = Event.objects.filter(hub=hub, seq__gt=int(after)).order_by("seq").values_list("date_created").first()
+        age = (timezone.now() - first[0]).total_seconds() if first else None
+        answer |= {"after": int(after), "behind": max(last_seq - int(after), 0), "oldestSeconds": age}
+    return JsonResponse(answer)

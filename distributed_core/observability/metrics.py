@@ -2,10 +2,11 @@
 
 The counters and histograms the process keeps (`distributed_core.metrics`: requests, hub
 connections, events appended, gateway calls, refused sign-ins), and what the database says when
-it is scraped: each listener's lag in events (the hub's last seq as last heard, minus the
-cursor) and in seconds (how long since its cursor last moved, while it is behind; 0 when it is
-not), whether it is connected, and the events parked as dead letters per source. The database's values are the same
-whoever serves the scrape, so they need no multiprocess mode; the process's own values do: with
+it is scraped: each listener's lag in events and in seconds (the age of the oldest event it has
+not applied), as the source node answers at the scrape (`heads`: so the lag rises while the
+listener is stopped), whether it is connected, and the events parked as dead letters per source.
+Those are the same whoever serves the scrape, so they need no multiprocess mode; the process's
+own values do: with
 `PROMETHEUS_MULTIPROC_DIR` set (see `distributed_core.metrics`) the scrape adds up every
 process's files.
 
@@ -30,6 +31,7 @@ from prometheus_client.registry import Collector
 from ..auth.callers import protected
 from ..metrics import REFUSED_SIGN_INS
 from ..models import DeadLetter, ListenerCursor
+from .heads import source_heads
 
 __all__ = ["ListenerCollector", "count_refused_sign_ins", "metrics_view"]
 
@@ -42,19 +44,34 @@ class ListenerCollector(Collector):
         lag = GaugeMetricFamily("dd_listener_lag_events", "Events of the source hub not applied yet", labels=["source"])
         seconds = GaugeMetricFamily(
             "dd_listener_lag_seconds",
-            "Seconds since the cursor last moved, while behind (0: caught up)",
+            "Age of the oldest event of the source hub not applied yet (0: caught up)",
             labels=["source"],
         )
         parked = GaugeMetricFamily("dd_parked_events", "Events parked as dead letters, per source", labels=["source"])
         connected = GaugeMetricFamily(
             "dd_listener_connected", "1 while the listener is connected to its source hub", labels=["source"]
         )
+        source_up = GaugeMetricFamily(
+            "dd_listener_source_up",
+            "1 when the source node answered how far its hub has gone (0: the lag is as the listener last heard it)",
+            labels=["source"],
+        )
+        cursors = {cursor.source: cursor for cursor in ListenerCursor.objects.order_by("source")}
+        heads = source_heads({source: cursor.seq for source, cursor in cursors.items()})  # no transaction is open
         now = timezone.now()
-        for cursor in ListenerCursor.objects.order_by("source"):
-            lag.add_metric([cursor.source], cursor.lag)
-            connected.add_metric([cursor.source], 1 if cursor.connected else 0)
-            since = cursor.last_event_at or cursor.date_modified
-            seconds.add_metric([cursor.source], (now - since).total_seconds() if cursor.lag and since else 0.0)
+        for source in sorted(set(cursors) | set(heads)):
+            cursor, head = cursors.get(source), heads.get(source)
+            if head is not None:
+                behind, age = head.behind, head.oldest_seconds or 0.0
+            else:  # as last heard: the listener's own count, and how long its cursor has not moved
+                behind = cursor.lag if cursor else 0
+                since = cursor and (cursor.last_event_at or cursor.date_modified)
+                age = (now - since).total_seconds() if behind and since else 0.0
+            lag.add_metric([source], behind)
+            seconds.add_metric([source], age if behind else 0.0)
+            connected.add_metric([source], 1 if cursor and cursor.connected else 0)
+            if source in heads:
+                source_up.add_metric([source], 0 if head is None else 1)
         counts = (
             DeadLetter.objects.filter(state=DeadLetter.States.PARKED)
             .values("source")
@@ -63,7 +80,7 @@ class ListenerCollector(Collector):
         )
         for source, count in counts:
             parked.add_metric([source], count)
-        yield from (lag, seconds, parked, connected)
+        yield from (lag, seconds, parked, connected, source_up)
 
 
 @protected("distributed_core.view_listenercursor")

@@ -5,8 +5,9 @@
 uvicorn runs the node's ASGI application (`distributed_core.asgi.NodeApplication`): WebSockets
 and the listeners on its event loop, HTTP requests through `WsgiBridge` on a pool of threads.
 The connection protocol is `NodeHttpProtocol` (head deadline, 16 KiB heads, socket cap), and the timeouts and
-limits come from the `DD_SERVER_*` settings. With `workers` > 1 uvicorn forks that many
-processes on the one socket and replaces any that dies.
+limits come from the `DD_SERVER_*` settings. With `workers` > 1 uvicorn starts that many
+processes on the one socket and replaces any that dies; they count their metrics into a fresh
+`PROMETHEUS_MULTIPROC_DIR` (unless one is set), so `/metrics` adds them up.
 
 SIGTERM drains (`drain.py`, set up by the application's lifespan): `/ready/` 503 for
 `DD_DRAIN_SECONDS`, hub clients told to reconnect, then uvicorn's stop, which gives the requests in
@@ -15,7 +16,9 @@ flight `DD_SERVER_GRACEFUL_TIMEOUT` seconds; a stop asked for this way ends the 
 
 from __future__ import annotations
 
+import os
 import signal
+import tempfile
 
 import uvicorn
 
@@ -29,6 +32,9 @@ __all__ = ["serve"]
 def serve(application: str, *, host: str, port: int, workers: int = 1, access_log: bool = False) -> None:
     """Serve the ASGI `application` ("module:attribute") on `host`:`port` until SIGINT or SIGTERM."""
     ensure_open_files(dd_settings.server_max_connections, dd_settings.server_threads)  # workers inherit it
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # the workers (spawned: they import prometheus-client afresh) count into files that /metrics adds up
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="dd-metrics-")
     # uvicorn raises the signal it stopped for again once it has stopped, with the handler found before it: the
     # stop was graceful, so the process ends normally (exit 0) rather than killed by its own SIGTERM
     signal.signal(signal.SIGTERM, lambda signum, frame: None)
