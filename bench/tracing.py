@@ -1,21 +1,23 @@
 """What tracing and metrics cost the REST path, with no exporter (not a test: it prints figures).
 
-    .venv/bin/python -m bench.tracing [--rounds 5] [--n 400]
+    .venv/bin/python -m bench.tracing [--processes 3] [--blocks 20] [--n 100]
 
-Two kinds of worker process serve the proposals node's WSGI application in-process (Django's
-WSGIHandler called directly, DEBUG=0, an open node, SQLite in a temporary folder, no server and no
-socket, so what differs is all that is measured):
+Each of `--processes` worker processes sets the proposals node up as it ships (DEBUG=0, an open
+node, SQLite in a temporary folder, no exporter) and calls two WSGI handlers of it in-process
+(Django's WSGIHandler called directly: no server and no socket, so what differs is all that is
+measured, undiluted):
 
-  off   the node without what issue 19 adds on the request path: no OpenTelemetry (tracer
-        provider and Django instrumentation not installed), no ObservabilityMiddleware
-  on    the node as it ships: the request's span (continuing a `traceparent`), its cause and
-        metrics; each event stamped with its trace id and cause; no exporter (nothing set)
+  off   the node without ObservabilityMiddleware: no request span, no cause, no request metrics;
+        its events carry no trace id
+  on    the node as it ships: the request's span (continuing the `traceparent` every request
+        sends), its cause and metrics; each event stamped with its trace id and cause
 
-Each round runs `--n` reads (GET getFromId) then `--n` saves (POST save: the write, its Status and
-its event) in an `off` and an `on` process, in alternating order, and prints the requests/s of
-each and on/off, by the wall clock and by the process's CPU time (per CPU second: on a shared
-machine the others' load moves it least); the medians over the rounds come last. Every request
-sends a `traceparent`.
+The two take turns in blocks of `--n` reads (GET getFromId) then `--n` saves (POST save: the write,
+its Status and its event), in alternating order, `--blocks` times per process: in one process,
+so what differs from one process to the next (memory layout, the core it runs on: on this
+machine that alone moves a figure by 30 %) falls on both alike. It prints each process's
+requests/s of each and on/off (from the total time of each mode), the microseconds a request
+costs more, and the median on/off over the processes.
 """
 
 from __future__ import annotations
@@ -33,30 +35,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "proposals_node"
+MEASURES = ("read", "save")
 
 
-def worker(mode: str, n: int) -> dict[str, float]:
-    """Run in a subprocess: set the node up (tracing on or off), then time `n` reads and `n` saves."""
+def worker(blocks: int, n: int) -> dict[str, dict[str, float]]:
+    """Run in a subprocess: set the node up, then time `blocks` turns of `n` reads and `n` saves per handler."""
     sys.path.insert(0, str(NODE))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proposals_project.settings")
-    if mode == "off":
-        from distributed_core.observability import tracing
-
-        tracing.setup_tracing = lambda service_name: None
-        from django.conf import settings
-
-        settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "ObservabilityMiddleware" not in m]
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
     from django.core.management import call_command
-    from django.core.wsgi import get_wsgi_application
 
     call_command("migrate", verbosity=0)
-    application = get_wsgi_application()
+    shipped = settings.MIDDLEWARE
+    handlers = {"on": WSGIHandler()}
+    settings.MIDDLEWARE = [m for m in shipped if "ObservabilityMiddleware" not in m]
+    handlers["off"] = WSGIHandler()  # reads the middleware list when it is made
+    settings.MIDDLEWARE = shipped
     traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
-    def call(method: str, path: str, body: bytes = b"") -> int:
+    def call(application: WSGIHandler, method: str, path: str, body: bytes = b"") -> int:
         environ = {
             "REQUEST_METHOD": method,
             "PATH_INFO": path,
@@ -76,57 +77,56 @@ def worker(mode: str, n: int) -> dict[str, float]:
         return int(status[0].split()[0])
 
     body = json.dumps({"title": "Bench", "value": "Bench proposal"}).encode()
-    assert call("POST", "/api/proposal/save", body) == 200
-    for _ in range(50):  # warm up
-        call("GET", "/api/proposal/getFromId/1")
-    figures = {}
-    for measure, method, path, sent in (
-        ("read", "GET", "/api/proposal/getFromId/1", b""),
-        ("save", "POST", "/api/proposal/save", body),
-    ):
-        started, cpu = time.perf_counter(), time.process_time()
-        for _ in range(n):
-            call(method, path, sent)
-        figures[measure] = n / (time.perf_counter() - started)
-        figures[f"{measure} cpu"] = n / (time.process_time() - cpu)  # what the others' load moves least
-    return figures
+    requests = {"read": ("GET", "/api/proposal/getFromId/1", b""), "save": ("POST", "/api/proposal/save", body)}
+    for handler in handlers.values():  # warm up
+        assert call(handler, "POST", "/api/proposal/save", body) == 200
+        for _ in range(50):
+            assert call(handler, "GET", "/api/proposal/getFromId/1") == 200
+    seconds = {mode: dict.fromkeys(MEASURES, 0.0) for mode in handlers}
+    for block in range(blocks):
+        for measure, (method, path, sent) in requests.items():
+            for mode in ("off", "on") if block % 2 == 0 else ("on", "off"):
+                started = time.perf_counter()
+                for _ in range(n):
+                    call(handlers[mode], method, path, sent)
+                seconds[mode][measure] += time.perf_counter() - started
+    return {mode: {measure: blocks * n / spent for measure, spent in by.items()} for mode, by in seconds.items()}
 
 
-def run(mode: str, n: int, folder: str) -> dict[str, float]:
-    """One worker process of `mode`, on a fresh database in `folder`; its figures."""
+def run(blocks: int, n: int, folder: str) -> dict[str, dict[str, float]]:
+    """One worker process on a fresh database in `folder`; requests/s per mode and measure."""
     env = {**os.environ, "DEBUG": "0", "ALLOW_ANONYMOUS": "1", "DD_DATA_DIR": folder, "SECRET_KEY": "bench-" + "x" * 50}
     env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
     for name in [key for key in env if key.endswith("DATABASE_URL")]:
         env.pop(name)
-    code = f"import json, bench.tracing as b; print(json.dumps(b.worker({mode!r}, {n})))"
+    code = f"import json, bench.tracing as b; print(json.dumps(b.worker({blocks}, {n})))"
     output = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=600
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=1200
     )
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    """Alternate off and on workers for `--rounds` rounds; print each round and the medians."""
+    """Run the worker processes one after the other; print each one's figures and the medians."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--n", type=int, default=400, help="reads and saves per worker (default 400)")
+    parser.add_argument("--processes", type=int, default=3)
+    parser.add_argument("--blocks", type=int, default=20, help="turns of each handler per process (default 20)")
+    parser.add_argument("--n", type=int, default=100, help="reads and saves per turn (default 100)")
     options = parser.parse_args()
-    measures = ("read", "read cpu", "save", "save cpu")
-    ratios: dict[str, list[float]] = {measure: [] for measure in measures}
-    for number in range(options.rounds):
-        order = ("off", "on") if number % 2 == 0 else ("on", "off")
-        figures = {}
-        for mode in order:
-            with tempfile.TemporaryDirectory() as folder:
-                figures[mode] = run(mode, options.n, folder)
+    print(f"load average at start: {os.getloadavg()}")
+    ratios: dict[str, list[float]] = {measure: [] for measure in MEASURES}
+    for number in range(options.processes):
+        with tempfile.TemporaryDirectory() as folder:
+            figures = run(options.blocks, options.n, folder)
         line = []
-        for measure in measures:
+        for measure in MEASURES:
             off, on = figures["off"][measure], figures["on"][measure]
             ratios[measure].append(on / off)
-            line.append(f"{measure}: off {off:6.0f}/s on {on:6.0f}/s on/off {on / off:.3f}")
-        print(f"round {number + 1}: " + " | ".join(line), flush=True)
+            extra = (1 / on - 1 / off) * 1e6
+            line.append(f"{measure}: off {off:6.0f}/s on {on:6.0f}/s on/off {on / off:.3f} ({extra:+.0f} us)")
+        print(f"process {number + 1}: " + " | ".join(line), flush=True)
     print("median on/off: " + "   ".join(f"{m} {statistics.median(r):.3f}" for m, r in ratios.items()))
-    print(f"load average: {os.getloadavg()}")
+    print(f"load average at end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -136,7 +136,7 @@ def test_the_timeline_and_metrics_of_a_closed_node_refuse_who_may_not_read(close
     assert Api(url).get("/metrics").status_code in (401, 403)
 
 
-def test_listener_lag_rises_while_the_listener_is_stopped_and_returns_to_zero(tmp_path):
+def test_listener_lag_rises_while_the_listener_is_stopped_and_the_restarted_listener_keeps_causes_right(tmp_path):
     suite = Suite(tmp_path, service_token=secrets.token_urlsafe(32), extra_env={"RUN_LISTENERS": "0"}).start()
     proposals = Api(suite.proposals.url)
 
@@ -153,8 +153,14 @@ def test_listener_lag_rises_while_the_listener_is_stopped_and_returns_to_zero(tm
 
         stop_process(listener)
         wait_until(lambda: metric("dd_listener_connected") == 0, message="listener disconnected")
-        for n in range(3):  # three packages submitted on workflows: three events the stopped listener misses
-            submit(proposals, create_proposal(proposals, f"Missed {n}"))
+        missed = {}  # three packages submitted on workflows, each in a trace of its own: events the listener misses
+        for n in range(3):
+            parent, trace_id = new_traceparent()
+            proposal = create_proposal(proposals, f"Missed {n}")
+            body = {"title": "Review", "value": "v", "entityId": proposal["id"], "entityType": "Proposal"}
+            answer = proposals.post("/api/workflows/submitPackage", body, headers={"traceparent": parent})
+            assert answer.status_code == 200, answer.text
+            missed[proposal["id"]] = trace_id
         assert metric("dd_listener_lag_events") == 3 and metric("dd_listener_source_up") == 1
         first = metric("dd_listener_lag_seconds")
         wait_until(lambda: metric("dd_listener_lag_seconds") > first, message="lag in seconds rising")
@@ -162,6 +168,13 @@ def test_listener_lag_rises_while_the_listener_is_stopped_and_returns_to_zero(tm
         listener = listen(suite, tmp_path / "listen-2.log")
         wait_until(lambda: metric("dd_listener_lag_events") == 0, timeout=30, message="caught up")
         assert metric("dd_listener_lag_seconds") == 0 and metric("dd_listener_connected") == 1
+        # what the restarted listener applied names the remote event that caused it, in that event's trace
+        for proposal_id, trace_id in missed.items():
+            entries = proposals.get(f"/api/proposal/timeline/{proposal_id}").json()
+            [cause] = [entry for entry in entries if entry["kind"] == "cause"]
+            effect = entries[entries.index(cause) + 1]
+            assert (cause["traceId"], cause["target"], effect["traceId"]) == (trace_id, "OnAdd", trace_id)
+            assert effect["causedBy"] == {"node": "workflows", "hub": "package", "seq": cause["seq"]}
     finally:
         stop_process(listener)
         suite.stop()
