@@ -11,13 +11,15 @@ measured, undiluted):
         its events carry no trace id
   on    the node as it ships: the request's span (continuing the `traceparent` every request
         sends), its cause and metrics; each event stamped with its trace id and cause
+  otel  the node with OpenTelemetry's Django instrumentation installed as well, as it is when
+        spans are exported (here with nothing to record them): why it is not installed otherwise
 
-The two take turns in blocks of `--n` reads (GET getFromId) then `--n` saves (POST save: the write,
+The three take turns in blocks of `--n` reads (GET getFromId) then `--n` saves (POST save: the write,
 its Status and its event), in alternating order, `--blocks` times per process: in one process,
 so what differs from one process to the next (memory layout, the core it runs on: on this
 machine that alone moves a figure by 30 %) falls on both alike. It prints each process's
-requests/s of each and on/off (from the total time of each mode), the microseconds a request
-costs more, and the median on/off over the processes.
+requests/s of each and on/off and otel/off (from the total time of each mode), the microseconds
+a request costs more than off, and the medians over the processes.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "proposals_node"
 MEASURES = ("read", "save")
+MODES = ("off", "on", "otel")
 
 
 def worker(blocks: int, n: int) -> dict[str, dict[str, float]]:
@@ -55,6 +58,11 @@ def worker(blocks: int, n: int) -> dict[str, dict[str, float]]:
     settings.MIDDLEWARE = [m for m in shipped if "ObservabilityMiddleware" not in m]
     handlers["off"] = WSGIHandler()  # reads the middleware list when it is made
     settings.MIDDLEWARE = shipped
+    from opentelemetry import trace
+    from opentelemetry.instrumentation.django import DjangoInstrumentor
+
+    DjangoInstrumentor().instrument(tracer_provider=trace.get_tracer_provider())  # puts its middleware first
+    handlers["otel"] = WSGIHandler()
     traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
     def call(application: WSGIHandler, method: str, path: str, body: bytes = b"") -> int:
@@ -85,7 +93,7 @@ def worker(blocks: int, n: int) -> dict[str, dict[str, float]]:
     seconds = {mode: dict.fromkeys(MEASURES, 0.0) for mode in handlers}
     for block in range(blocks):
         for measure, (method, path, sent) in requests.items():
-            for mode in ("off", "on") if block % 2 == 0 else ("on", "off"):
+            for mode in MODES if block % 2 == 0 else MODES[::-1]:
                 started = time.perf_counter()
                 for _ in range(n):
                     call(handlers[mode], method, path, sent)
@@ -114,18 +122,19 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100, help="reads and saves per turn (default 100)")
     options = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}")
-    ratios: dict[str, list[float]] = {measure: [] for measure in MEASURES}
+    ratios: dict[str, list[float]] = {f"{measure} {mode}/off": [] for measure in MEASURES for mode in MODES[1:]}
     for number in range(options.processes):
         with tempfile.TemporaryDirectory() as folder:
             figures = run(options.blocks, options.n, folder)
-        line = []
         for measure in MEASURES:
-            off, on = figures["off"][measure], figures["on"][measure]
-            ratios[measure].append(on / off)
-            extra = (1 / on - 1 / off) * 1e6
-            line.append(f"{measure}: off {off:6.0f}/s on {on:6.0f}/s on/off {on / off:.3f} ({extra:+.0f} us)")
-        print(f"process {number + 1}: " + " | ".join(line), flush=True)
-    print("median on/off: " + "   ".join(f"{m} {statistics.median(r):.3f}" for m, r in ratios.items()))
+            off = figures["off"][measure]
+            line = [f"{measure}: off {off:5.0f}/s"]
+            for mode in MODES[1:]:
+                rate = figures[mode][measure]
+                ratios[f"{measure} {mode}/off"].append(rate / off)
+                line.append(f"{mode} {rate:5.0f}/s {mode}/off {rate / off:.3f} ({(1 / rate - 1 / off) * 1e6:+4.0f} us)")
+            print(f"process {number + 1} " + "  ".join(line), flush=True)
+    print("medians: " + "   ".join(f"{name} {statistics.median(r):.3f}" for name, r in ratios.items()))
     print(f"load average at end: {os.getloadavg()}")
 
 

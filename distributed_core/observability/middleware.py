@@ -16,6 +16,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from opentelemetry import context, propagate, trace
 from opentelemetry.instrumentation.wsgi import wsgi_getter
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
+from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 
 from ..events.log import Cause, caused_by
 from ..metrics import REQUEST_SECONDS, REQUESTS
@@ -25,6 +27,10 @@ __all__ = ["ObservabilityMiddleware"]
 
 
 _tracers: list[trace.Tracer] = []
+_ids = RandomIdGenerator()
+_NOT_SAMPLED = TraceFlags(TraceFlags.DEFAULT)
+_samples: dict[tuple[str, str, int], tuple] = {}
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def _tracer() -> trace.Tracer:
@@ -32,6 +38,19 @@ def _tracer() -> trace.Tracer:
     if not _tracers:
         _tracers.append(trace.get_tracer("distributed_core.observability"))
     return _tracers[0]
+
+
+def _unrecorded_span(meta: dict) -> trace.Span:
+    """The request's span when nothing records spans: what the SDK's tracer makes under its ALWAYS_OFF sampler.
+
+    It continues the `traceparent`'s trace (its trace id and state, a new span id, not sampled),
+    or starts one, without the sampler's and the tracer's work on every request.
+    """
+    parent = trace.get_current_span(propagate.extract(meta, getter=wsgi_getter)).get_span_context()
+    trace_id, state = (parent.trace_id, parent.trace_state) if parent.is_valid else (_ids.generate_trace_id(), None)
+    return NonRecordingSpan(
+        SpanContext(trace_id, _ids.generate_span_id(), is_remote=False, trace_flags=_NOT_SAMPLED, trace_state=state)
+    )
 
 
 class ObservabilityMiddleware:
@@ -45,7 +64,10 @@ class ObservabilityMiddleware:
         started = time.perf_counter()
         token = span = None
         if not tracing.server_spans:  # continue the caller's trace (or start one), recording nothing
-            span = _tracer().start_span(request.method, propagate.extract(request.META, getter=wsgi_getter))
+            if tracing.recording:  # OTEL_TRACES_SAMPLER set without an exporter: the tracer's span, as configured
+                span = _tracer().start_span(request.method, propagate.extract(request.META, getter=wsgi_getter))
+            else:
+                span = _unrecorded_span(request.META)
             token = context.attach(trace.set_span_in_context(span))
         try:
             with caused_by(Cause(request=f"{request.method} {request.path[:200]}")):
@@ -56,6 +78,16 @@ class ObservabilityMiddleware:
                 span.end()
         match = getattr(request, "resolver_match", None)
         route = (match.route or match.view_name) if match is not None else "unmatched"
-        REQUESTS.labels(route, request.method, str(response.status_code)).inc()
-        REQUEST_SECONDS.labels(route, request.method).observe(time.perf_counter() - started)
+        method = request.method if request.method in METHODS else "other"  # a client's junk is no new series
+        _count(route, method, response.status_code, time.perf_counter() - started)
         return response
+
+
+def _count(route: str, method: str, status: int, seconds: float) -> None:
+    """Count one answer; each (route, method, status)'s samples are looked up once, then kept (a few hundred)."""
+    key = (route, method, status)
+    samples = _samples.get(key)
+    if samples is None:
+        samples = _samples[key] = (REQUESTS.labels(route, method, str(status)), REQUEST_SECONDS.labels(route, method))
+    samples[0].inc()
+    samples[1].observe(seconds)

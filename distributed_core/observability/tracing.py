@@ -26,13 +26,15 @@ import os
 
 from opentelemetry import trace
 
-__all__ = ["server_spans", "setup_tracing"]
+__all__ = ["recording", "server_spans", "setup_tracing"]
 
 logger = logging.getLogger("distributed_core.observability")
 
 _done = False
 server_spans = False
 """True when the Django instrumentation makes each request's span (spans are exported); see the module doc."""
+recording = False
+"""True when the tracer provider's sampler may record spans (spans are exported, or OTEL_TRACES_SAMPLER is set)."""
 
 
 def setup_tracing(service_name: str) -> None:
@@ -59,8 +61,9 @@ def setup_tracing(service_name: str) -> None:
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         logger.info("Spans of %s are exported by OTLP", service_name)
     trace.set_tracer_provider(provider)
-    global server_spans
+    global server_spans, recording
     server_spans = exporting  # else ObservabilityMiddleware only continues or starts the trace context
+    recording = sampler is None
     if exporting and not DjangoInstrumentor().is_instrumented_by_opentelemetry:
         DjangoInstrumentor().instrument(tracer_provider=provider)
     if not RequestsInstrumentor().is_instrumented_by_opentelemetry:
