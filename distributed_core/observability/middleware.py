@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from opentelemetry import context, propagate, trace
 from opentelemetry.instrumentation.wsgi import wsgi_getter
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
-from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+from opentelemetry.trace import INVALID_SPAN_CONTEXT, NonRecordingSpan, SpanContext, TraceFlags
 
 from ..events.log import Cause, caused_by
 from ..metrics import REQUEST_SECONDS, REQUESTS
@@ -40,17 +40,31 @@ def _tracer() -> trace.Tracer:
     return _tracers[0]
 
 
-def _unrecorded_span(meta: dict) -> trace.Span:
+class UnrecordedSpan(NonRecordingSpan):
     """The request's span when nothing records spans: what the SDK's tracer makes under its ALWAYS_OFF sampler.
 
     It continues the `traceparent`'s trace (its trace id and state, a new span id, not sampled),
-    or starts one, without the sampler's and the tracer's work on every request.
+    or starts one, without the sampler's and the tracer's work. And only when something asks for
+    its context (an event recorded, a gateway call, a log line): most reads need none, and
+    reading the header and making ids is most of what a trace costs a request that goes nowhere.
     """
-    parent = trace.get_current_span(propagate.extract(meta, getter=wsgi_getter)).get_span_context()
-    trace_id, state = (parent.trace_id, parent.trace_state) if parent.is_valid else (_ids.generate_trace_id(), None)
-    return NonRecordingSpan(
-        SpanContext(trace_id, _ids.generate_span_id(), is_remote=False, trace_flags=_NOT_SAMPLED, trace_state=state)
-    )
+
+    def __init__(self, meta: dict) -> None:
+        super().__init__(INVALID_SPAN_CONTEXT)
+        self._meta = meta
+        self._made = False
+
+    def get_span_context(self) -> SpanContext:
+        """The span's context, made the first time it is asked for."""
+        if not self._made:
+            self._made = True
+            parent = trace.get_current_span(propagate.extract(self._meta, getter=wsgi_getter)).get_span_context()
+            trace_id = parent.trace_id if parent.is_valid else _ids.generate_trace_id()
+            state = parent.trace_state if parent.is_valid else None
+            self._context = SpanContext(
+                trace_id, _ids.generate_span_id(), is_remote=False, trace_flags=_NOT_SAMPLED, trace_state=state
+            )
+        return self._context
 
 
 class ObservabilityMiddleware:
@@ -67,7 +81,7 @@ class ObservabilityMiddleware:
             if tracing.recording:  # OTEL_TRACES_SAMPLER set without an exporter: the tracer's span, as configured
                 span = _tracer().start_span(request.method, propagate.extract(request.META, getter=wsgi_getter))
             else:
-                span = _unrecorded_span(request.META)
+                span = UnrecordedSpan(request.META)
             token = context.attach(trace.set_span_in_context(span))
         try:
             with caused_by(Cause(request=f"{request.method} {request.path[:200]}")):
