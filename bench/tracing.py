@@ -15,7 +15,8 @@ measured, undiluted):
         spans are exported (here with nothing to record them): why it is not installed otherwise
 
 The three take turns in blocks of `--n` reads (GET getFromId) then `--n` saves (POST save: the write,
-its Status and its event), in alternating order, `--blocks` times per process: in one process,
+its Status and its event), in a rotating order, each block after a full garbage collection (so
+that no mode pays for the garbage of the one before), `--blocks` times per process: in one process,
 so what differs from one process to the next (memory layout, the core it runs on: on this
 machine that alone moves a figure by 30 %) falls on both alike. It prints each process's
 requests/s of each and on/off and otel/off (from the total time of each mode), the microseconds
@@ -25,6 +26,7 @@ a request costs more than off, and the medians over the processes.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -93,7 +95,8 @@ def worker(blocks: int, n: int) -> dict[str, dict[str, float]]:
     seconds = {mode: dict.fromkeys(MEASURES, 0.0) for mode in handlers}
     for block in range(blocks):
         for measure, (method, path, sent) in requests.items():
-            for mode in MODES if block % 2 == 0 else MODES[::-1]:
+            for mode in MODES[block % 3 :] + MODES[: block % 3]:  # each mode in each place alike
+                gc.collect()  # what the mode before left is not this one's to collect
                 started = time.perf_counter()
                 for _ in range(n):
                     call(handlers[mode], method, path, sent)
