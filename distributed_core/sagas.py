@@ -40,7 +40,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models
 
-from .events.log import Cause, Hub, applied_source, caused_by, hub_name, hubs, record_event
+from .events.log import Cause, Hub, applied_source, caused_by, hub_name, hubs, new_trace_id, record_event
 from .saga_batch import SagaBatch
 
 __all__ = ["EntitySaga", "EventMessage", "handles"]
@@ -124,15 +124,16 @@ class EntitySaga:
     def cause_of(self, target: str, message: EventMessage) -> Cause:
         """The cause of what handling `message` records: its trace, and the remote event itself."""
         source = applied_source()
+        trace_id = message.trace_id or new_trace_id()  # one that carried none: its effects start one, together
         if source is None:
-            return Cause(trace_id=message.trace_id)
+            return Cause(trace_id=trace_id)
         node, _, hub = source.rpartition("/")
         event = {"node": node, "hub": hub, "seq": message.seq, "target": target, "message": message.message}
         actor, at = self.actor_of(message), message.date
         event.update({key: value for key, value in (("actor", actor), ("at", at)) if value})
         if message.trace_id:
             event["traceId"] = message.trace_id
-        return Cause(trace_id=message.trace_id, source=event)
+        return Cause(trace_id=trace_id, source=event)
 
     def actor_of(self, message: EventMessage) -> str | None:
         """Who acted in the remote event (for the timeline); None by default, a saga reads it from its contract."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import pytest
 from django.db import transaction
@@ -30,10 +31,15 @@ def test_an_event_keeps_the_cause_and_actor_it_was_recorded_with():
     assert stored.as_argument()["traceId"] == TRACE_A
 
 
-def test_an_event_without_a_trace_carries_no_trace_id_on_the_wire():
+def test_an_event_recorded_outside_any_trace_starts_one_of_its_own():
     with transaction.atomic():
-        event = record_event("note", "OnUpdate", entity_id=1)
-    assert event.trace_id == "" and "traceId" not in event.as_argument() and event.cause is None
+        first = record_event("note", "OnUpdate", entity_id=1)
+        second = record_event("note", "OnUpdate", entity_id=1)
+    assert re.fullmatch("[0-9a-f]{32}", first.trace_id) and first.trace_id != "0" * 32
+    assert second.trace_id != first.trace_id and first.cause is None
+    assert first.as_argument()["traceId"] == first.trace_id
+    first.trace_id = ""  # a row logged before events had trace ids: its hub message has none
+    assert "traceId" not in first.as_argument()
 
 
 def test_each_event_of_a_batch_keeps_its_own_trace_and_names_its_remote_cause():
@@ -49,6 +55,14 @@ def test_each_event_of_a_batch_keeps_its_own_trace_and_names_its_remote_cause():
         {"node": "billing", "hub": "remote", "seq": 1, "target": "OnRename", "message": "one", "traceId": TRACE_A},
         {"node": "billing", "hub": "remote", "seq": 2, "target": "OnRename", "message": "two", "traceId": TRACE_B},
     ]
+
+
+def test_the_effects_of_a_remote_event_without_a_trace_start_one():
+    note = Note.objects.create(title="n", value="v")
+    delivery = ("OnRename", {"seq": 1, "data": {"note": note.pk, "title": "x"}, "message": "from the original"})
+    assert apply_batch("billing/remote", [delivery], RenameSaga()).applied == 1
+    [event] = Event.objects.filter(hub="note")
+    assert re.fullmatch("[0-9a-f]{32}", event.trace_id) and "traceId" not in event.cause["event"]
 
 
 def test_log_lines_carry_the_trace_id_and_json_is_one_object_per_line():

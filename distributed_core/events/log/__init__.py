@@ -15,7 +15,7 @@ The log is the truth; publishing is best effort on top of it. It knows nothing o
 serve it or the listeners that follow them.
 """
 
-from .cause import Cause, applied_source, applying_from, caused_by, current_cause, current_trace_id
+from .cause import Cause, applied_source, applying_from, caused_by, current_cause, current_trace_id, new_trace_id
 from .prune import Pruned, prune_events, prune_floor
 from .publisher import Publisher, bind_loop, group_name, publish
 from .record import entity_payload, events_after, record_event, record_events, stamp
@@ -34,6 +34,7 @@ __all__ = [
     "caused_by",
     "current_cause",
     "current_trace_id",
+    "new_trace_id",
     "entity_payload",
     "events_after",
     "group_name",

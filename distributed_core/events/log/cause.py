@@ -7,7 +7,9 @@
 cause is set by the observability middleware (its trace id is the request's OpenTelemetry span,
 which continues the caller's `traceparent`); a listener sets the cause of each remote event it
 applies (`caused_by`, per event, so each event of a batch keeps its own trace). With no cause set,
-the trace id is the current OpenTelemetry span's, when there is one.
+the trace id is the current OpenTelemetry span's, when there is one. An event recorded outside
+any trace (a management command, the shell) starts a trace of its own, as the effects of a
+remote event that carried none do (`new_trace_id`): every event, and every hub message, has one.
 
 A context variable, not a thread-local: asgiref copies it into the thread that runs a sync
 view or a listener's batch, and each asyncio task keeps its own.
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opentelemetry import trace
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 
 __all__ = [
     "Cause",
@@ -30,6 +33,7 @@ __all__ = [
     "caused_by",
     "current_cause",
     "current_trace_id",
+    "new_trace_id",
 ]
 
 
@@ -82,9 +86,9 @@ def current_cause() -> Cause:
     """The cause in force, its trace id filled in from the current span when it has none of its own."""
     cause = _current.get()
     if cause is None:
-        return Cause(trace_id=_span_trace_id())
+        return Cause(trace_id=_span_trace_id() or new_trace_id())
     if not cause.trace_id:
-        return Cause(_span_trace_id(), cause.request, cause.source)
+        return Cause(_span_trace_id() or new_trace_id(), cause.request, cause.source)
     return cause
 
 
@@ -99,6 +103,14 @@ def current_trace_id() -> str:
 def caused_by(cause: Cause) -> AbstractContextManager[Cause]:
     """Record every event inside the block with `cause`."""
     return _bound(_current, cause)
+
+
+_ids = RandomIdGenerator()
+
+
+def new_trace_id() -> str:
+    """A new W3C trace id (32 hex digits, never all zeros), for what happens outside any trace."""
+    return format(_ids.generate_trace_id(), "032x")
 
 
 def _span_trace_id() -> str:
