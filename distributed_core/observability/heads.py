@@ -51,16 +51,16 @@ def source_heads(cursors: dict[str, int]) -> dict[str, SourceHead | None]:
 
 def _head(config: dict, after: int) -> SourceHead | None:
     """One source's head, or None (logged) when its node cannot be asked or refuses."""
-    gateway = dd_settings.gateway(config["source"])
-    url = f"{gateway['url'].rstrip('/')}/events/{config['hub']}/head"
-    headers = {"Accept": "application/json"}
-    if gateway.get("token"):
-        headers["Authorization"] = f"Bearer {gateway['token']}"
     try:
+        gateway = dd_settings.gateway(config["source"])
+        url = f"{gateway['url'].rstrip('/')}/events/{config['hub']}/head"
+        headers = {"Accept": "application/json"}
+        if gateway.get("token"):
+            headers["Authorization"] = f"Bearer {gateway['token']}"
         response = requests.get(url, params={"after": after}, headers=headers, timeout=HEAD_TIMEOUT)
         response.raise_for_status()
         body = response.json()
         return SourceHead(int(body["lastSeq"]), int(body["behind"]), body.get("oldestSeconds"))
-    except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+    except (requests.RequestException, LookupError, ValueError, TypeError) as error:  # KeyError is a LookupError
         logger.warning("Cannot read the head of %s/%s for its lag: %s", config["source"], config["hub"], error)
         return None

@@ -16,7 +16,9 @@ flight `DD_SERVER_GRACEFUL_TIMEOUT` seconds; a stop asked for this way ends the 
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import tempfile
 
@@ -34,7 +36,8 @@ def serve(application: str, *, host: str, port: int, workers: int = 1, access_lo
     ensure_open_files(dd_settings.server_max_connections, dd_settings.server_threads)  # workers inherit it
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # the workers (spawned: they import prometheus-client afresh) count into files that /metrics adds up
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="dd-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder = tempfile.mkdtemp(prefix="dd-metrics-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # when the server has stopped
     # uvicorn raises the signal it stopped for again once it has stopped, with the handler found before it: the
     # stop was graceful, so the process ends normally (exit 0) rather than killed by its own SIGTERM
     signal.signal(signal.SIGTERM, lambda signum, frame: None)
