@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import requests
 
 from ..conf import dd_settings
-from ..events.listeners.runner import listener_source
+from ..events.listeners.runner import listener_source, source_hub
 
 __all__ = ["HEAD_TIMEOUT", "SourceHead", "source_heads"]
 
@@ -52,12 +52,11 @@ def source_heads(cursors: dict[str, int]) -> dict[str, SourceHead | None]:
 def _head(config: dict, after: int) -> SourceHead | None:
     """One source's head, or None (logged) when its node cannot be asked or refuses."""
     try:
-        gateway = dd_settings.gateway(config["source"])
-        url = f"{gateway['url'].rstrip('/')}/events/{config['hub']}/head"
+        url, token = source_hub(config)  # the listener's own hub URL and credential
         headers = {"Accept": "application/json"}
-        if gateway.get("token"):
-            headers["Authorization"] = f"Bearer {gateway['token']}"
-        response = requests.get(url, params={"after": after}, headers=headers, timeout=HEAD_TIMEOUT)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        response = requests.get(f"{url}/head", params={"after": after}, headers=headers, timeout=HEAD_TIMEOUT)
         response.raise_for_status()
         body = response.json()
         return SourceHead(int(body["lastSeq"]), int(body["behind"]), body.get("oldestSeconds"))

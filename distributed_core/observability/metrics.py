@@ -37,7 +37,7 @@ __all__ = ["ListenerCollector", "count_refused_sign_ins", "metrics_view"]
 
 
 class ListenerCollector(Collector):
-    """Listener lag (events, seconds), connection and parked events per source, read from the database."""
+    """Listener lag (events, seconds), connection and parked events per source: the database, and each source's head."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         """The gauges, one sample per listener source."""

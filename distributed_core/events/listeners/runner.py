@@ -16,7 +16,7 @@ from ..log import bind_loop
 from .lease import run_leased
 from .listener import EventListener
 
-__all__ = ["build_listener", "build_listeners", "listener_source", "run_listeners"]
+__all__ = ["build_listener", "build_listeners", "listener_source", "run_listeners", "source_hub"]
 
 
 def listener_source(config: dict) -> str:
@@ -24,12 +24,16 @@ def listener_source(config: dict) -> str:
     return f"{config['source']}/{config['hub']}"
 
 
+def source_hub(config: dict) -> tuple[str, str]:
+    """A `DD_LISTENERS` entry's hub URL on its source gateway (`<url>/events/<hub>`), and the gateway's token."""
+    gateway = dd_settings.gateway(config["source"])
+    return f"{gateway['url'].rstrip('/')}/events/{config['hub']}", gateway.get("token", "")
+
+
 def build_listener(config: dict) -> EventListener:
     """The EventListener of one `DD_LISTENERS` entry, on its source gateway's `/events/<hub>` with its token."""
-    gateway = dd_settings.gateway(config["source"])
-    url = f"{gateway['url'].rstrip('/')}/events/{config['hub']}"
+    url, token = source_hub(config)
     saga = import_string(config["saga"])()
-    token = gateway.get("token", "")
     return EventListener(listener_source(config), url, saga, token=token, name=dd_settings.node_name)
 
 
